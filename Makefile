@@ -1,0 +1,49 @@
+# The two commands a new machine needs: `make demo` and `make test`.
+# Everything else here is for contributors.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXAMPLE := examples/stem-cell-pad.txt
+export EVIDENCE_DB ?= db/evidence.sqlite
+export EVIDENCE_CACHE ?= db/http_cache.sqlite
+
+.PHONY: all demo test bench eval lint fmt clean
+
+all: lint test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p db reports
+	$(BIN)/evidence policy add $(EXAMPLE) --id stem-cell-pad \
+		--title "Stem-Cell Therapy for Peripheral Arterial Disease"
+	-$(BIN)/evidence resolve --policy stem-cell-pad
+	$(BIN)/evidence tag --policy stem-cell-pad
+	$(BIN)/evidence policy show stem-cell-pad
+	$(BIN)/evidence report stem-cell-pad --format html -o reports/stem-cell-pad.html
+	$(BIN)/evidence report stem-cell-pad --format text
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+eval: $(STAMP)
+	$(BIN)/python -m evidence.tagging.evaluate
+
+lint: $(STAMP)
+	$(BIN)/ruff check evidence tests bench
+
+fmt: $(STAMP)
+	$(BIN)/ruff format evidence tests bench
+
+clean:
+	rm -rf $(VENV) db/*.sqlite* reports .pytest_cache

@@ -1,0 +1,100 @@
+"""`evidence policy add|list|show`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from evidence import console
+from evidence.cli.base import JsonFlag, new_app, open_engine
+
+app = new_app("Add policy documents to the store and look at them.")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Policy document (.txt, .md, .html, .pdf) or - for stdin.")],
+    policy_id: Annotated[Optional[str], typer.Option("--id", help="Policy id (default: from the title).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Policy title, if the document has none.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Parse a policy document and store it with its statements, codes and references.
+
+    Adding the same text again changes nothing; a changed text becomes a new revision.
+
+    Example: evidence policy add policy.txt --id stem-cell-pad --title "Stem-Cell Therapy for PAD"
+    """
+    from evidence.services.policy import add_policy, read_input
+
+    data, source = read_input(file, sys.stdin.buffer.read() if file == "-" else None)
+    result = add_policy(open_engine(ctx), data, source, policy_id=policy_id, title=title)
+    p = result.policy
+    for w in result.warnings:
+        console.warn(w)
+    if p.title_source == "default":
+        console.say(f"No title in the document; using {p.title!r} (set one with --title).")
+    verb = {"added": "Added", "revised": f"Stored revision {p.revision} of", "unchanged": "Unchanged:"}
+    console.say(f"{verb[result.status]} policy {p.id!r} with {result.references} references.")
+    if json:
+        console.emit_json({"id": p.id, "title": p.title, "status": result.status,
+                           "revision": p.revision, "references": result.references,
+                           "warnings": result.warnings})
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """List the policies in the store."""
+    from evidence.services.policy import list_policies
+
+    rows = list_policies(open_engine(ctx))
+    if json:
+        console.emit_json(rows)
+        return
+    if not rows:
+        console.say("No policies yet; add one with 'evidence policy add FILE'.")
+        return
+    console.table(
+        ["id", "title", "rev", "effective", "last reviewed", "refs"],
+        [[r["id"], r["title"], r["revision"], r["effective_date"], r["last_reviewed"], r["references"]]
+         for r in rows],
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    policy_id: Annotated[str, typer.Argument(metavar="ID", help="Policy id.")],
+    json: JsonFlag = False,
+) -> None:
+    """Show a policy: dates, coverage statements, codes, conclusion and references."""
+    from evidence.services.policy import show_policy
+
+    view = show_policy(open_engine(ctx), policy_id)
+    if json:
+        console.emit_json(view)
+        return
+    _print_policy(view)
+
+
+def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
+    out = console.out
+    out.print(f"{v['title']}  [{v['id']}, revision {v['revision']}]", style="bold", markup=False)
+    out.print(f"Effective {v['effective_date'] or '?'} · last reviewed {v['last_reviewed'] or '?'}"
+              + (f" · published: {v['published']}" if v["published"] else ""), markup=False)
+    for s in v["statements"]:
+        out.print(f"- {s['product']}: {s['status']}", markup=False)
+    for c in v["codes"]:
+        out.print(f"- {c['system']} {c['code']}: {c['description']}", markup=False)
+    if v["conclusion"]:
+        out.print(f"Conclusion: {v['conclusion']}", markup=False)
+    rows = []
+    for r in v["references"]:
+        first = r["authors"][0] if r["authors"] else ""
+        rows.append([r["number"], first, r["year"], r["journal"], r["pmid"],
+                     r["design"] or "", r["role"] or "",
+                     "; ".join(r["warnings"])])
+    console.table(["#", "first author", "year", "journal", "PMID", "design", "role", "warnings"], rows,
+                  title=f"{len(rows)} references")

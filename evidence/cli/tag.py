@@ -1,0 +1,12 @@
+"""`evidence tag ...` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from evidence.cli.base import new_app
+
+app = new_app("tag commands (not built yet).")
+
+
+@app.command("todo", hidden=True)
+def _todo() -> None:
+    """Not built yet."""

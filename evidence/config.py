@@ -1,0 +1,54 @@
+"""Settings: flag > environment variable > default.
+
+The names of the environment variables are a contract with users' scripts; keep them.
+`Settings.__repr__` hides the API key so it cannot leak through logs or tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB = "db/evidence.sqlite"
+DEFAULT_CACHE = "db/http_cache.sqlite"
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_CACHE_DAYS = 30
+
+
+def database_url(value: str) -> str:
+    """Accept a path or an SQLAlchemy URL; a path becomes an absolute SQLite URL."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = field(default_factory=lambda: database_url(DEFAULT_DB))
+    cache_path: str = DEFAULT_CACHE
+    eutils_url: str = DEFAULT_EUTILS_URL
+    email: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    tool: str = "evidence"
+    cache_days: int = DEFAULT_CACHE_DAYS
+    offline: bool = False
+    refresh: bool = False
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(db: str | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from the environment, with `db` (the --db flag) taking precedence."""
+    env = os.environ if environ is None else environ
+    url = env.get("EVIDENCE_EUTILS_URL") or DEFAULT_EUTILS_URL
+    return Settings(
+        db_url=database_url(db or env.get("EVIDENCE_DB") or DEFAULT_DB),
+        cache_path=env.get("EVIDENCE_CACHE") or DEFAULT_CACHE,
+        eutils_url=url if url.endswith("/") else url + "/",
+        email=env.get("NCBI_EMAIL") or None,
+        api_key=env.get("NCBI_API_KEY") or None,
+        tool=(env.get("NCBI_TOOL") or "evidence").replace(" ", "_"),
+        cache_days=int(env.get("EVIDENCE_CACHE_DAYS") or DEFAULT_CACHE_DAYS),
+    )

@@ -1,0 +1,75 @@
+"""Everything the terminal sees. stdout is data; stderr is conversation.
+
+`emit_json` is the one path for `--json`; `say`/`warn` write to stderr; `progress` turns a
+service's `(done, total)` callback into a rich progress bar (shown only on a terminal).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def emit_json(data: Any) -> None:
+    """Print `data` as JSON on stdout (dates and other objects via str)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def emit_text(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def say(message: str) -> None:
+    err.print(message, markup=False)
+
+
+def warn(message: str) -> None:
+    err.print(f"Warning: {message}", style="yellow", markup=False)
+
+
+def error(message: str) -> None:
+    err.print(f"Error: {message}", style="red", markup=False)
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A rich table on stdout; cells are shown as plain text, never as markup."""
+    t = Table(*columns, title=title, show_lines=False, header_style="bold")
+    for row in rows:
+        t.add_row(*("" if v is None else str(v) for v in row))
+    out.print(t, markup=False)
+
+
+@contextmanager
+def progress(description: str) -> Iterator[ProgressCallback]:
+    """Yield a `(done, total)` callback drawing a progress bar on stderr (if it is a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update

@@ -1,0 +1,246 @@
+"""Policy use-cases: add a document to the store, list policies, show one.
+
+Adding is idempotent on the document's text: the same text again changes nothing; a changed
+text becomes the next revision, and the rows of earlier revisions stay in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from evidence.errors import InputError, NotFound
+from evidence.policy import parse_policy, read_document
+from evidence.records import PolicyDocument
+from evidence.store import models as m
+from evidence.store import transaction
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class AddResult:
+    policy: m.Policy
+    status: str  # "added" | "unchanged" | "revised"
+    references: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "policy"
+
+
+def read_input(path: str, stdin: bytes | None = None) -> tuple[bytes, str]:
+    """Read a policy file (or standard input for "-") with a size limit."""
+    if path == "-":
+        data = stdin if stdin is not None else b""
+        return data, "<stdin>"
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if not p.is_file():
+        raise InputError(f"{path}: not a file")
+    if p.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MB; is this a policy document?")
+    return p.read_bytes(), p.name
+
+
+def _title(doc: PolicyDocument, title: str | None, source: str) -> tuple[str, str]:
+    if title:
+        return title.strip(), "option"
+    if doc.title:
+        return doc.title, "document"
+    stem = Path(source).stem if source != "<stdin>" else "untitled policy"
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize(), "default"
+
+
+def add_policy(
+    engine: Engine,
+    data: bytes,
+    source: str,
+    policy_id: str | None = None,
+    title: str | None = None,
+) -> AddResult:
+    """Parse a policy document and store it (new policy, new revision, or nothing new)."""
+    text = read_document(data, source)
+    doc = parse_policy(text)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    title_text, title_source = _title(doc, title, source)
+    pid = slugify(policy_id) if policy_id else slugify(title_text)
+    warnings = list(doc.warnings) + [
+        f"reference {c.number}: {w}" for c in doc.references for w in c.warnings
+    ]
+    with transaction(engine) as session:
+        policy = session.get(m.Policy, pid)
+        if policy is not None and policy.sha256 == digest:
+            return AddResult(policy, "unchanged", len(doc.references), warnings)
+        revision = 1 if policy is None else policy.revision + 1
+        policy = _upsert_policy(session, policy, pid, doc, digest, revision, source)
+        policy.title, policy.title_source = title_text, title_source
+        _save_revision(session, pid, revision, doc, digest, source)
+        session.add(policy)
+    status = "added" if revision == 1 else "revised"
+    return AddResult(policy, status, len(doc.references), warnings)
+
+
+def _upsert_policy(
+    session: Session,
+    policy: m.Policy | None,
+    pid: str,
+    doc: PolicyDocument,
+    digest: str,
+    revision: int,
+    source: str,
+) -> m.Policy:
+    fields: dict[str, Any] = dict(
+        sha256=digest,
+        revision=revision,
+        source_file=source,
+        effective_date=doc.effective_date,
+        last_reviewed=doc.last_reviewed,
+        published=doc.published,
+        conclusion=doc.conclusion,
+        related=list(doc.related),
+    )
+    if policy is None:
+        return m.Policy(id=pid, title="", **fields)
+    for key, value in fields.items():
+        setattr(policy, key, value)
+    policy.ingested_at = m.utcnow()
+    return policy
+
+
+def _save_revision(
+    session: Session, pid: str, revision: int, doc: PolicyDocument, digest: str, source: str
+) -> None:
+    session.add(
+        m.PolicyRevision(
+            policy_id=pid, revision=revision, sha256=digest, source_file=source, text=doc.text
+        )
+    )
+    for s in doc.statements:
+        session.add(m.Statement(policy_id=pid, revision=revision, **asdict(s)))
+    for c in doc.codes:
+        session.add(m.BillingCode(policy_id=pid, revision=revision, **asdict(c)))
+    for c in doc.references:
+        row = asdict(c)
+        row["authors"], row["warnings"] = list(c.authors), list(c.warnings)
+        session.add(m.Reference(policy_id=pid, revision=revision, **row))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_policy(session: Session, policy_id: str) -> m.Policy:
+    policy = session.get(m.Policy, policy_id)
+    if policy is None:
+        raise NotFound(f"no policy {policy_id!r}", hint="see 'evidence policy list'")
+    return policy
+
+
+def current_references(session: Session, policy: m.Policy) -> list[m.Reference]:
+    stmt = (
+        select(m.Reference)
+        .where(m.Reference.policy_id == policy.id, m.Reference.revision == policy.revision)
+        .order_by(m.Reference.number)  # type: ignore[arg-type]
+    )
+    return list(session.exec(stmt))
+
+
+def list_policies(engine: Engine) -> list[dict[str, Any]]:
+    with Session(engine) as session:
+        rows = []
+        for p in session.exec(select(m.Policy).order_by(m.Policy.id)):  # type: ignore[arg-type]
+            rows.append(
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "revision": p.revision,
+                    "effective_date": p.effective_date,
+                    "last_reviewed": p.last_reviewed,
+                    "references": len(current_references(session, p)),
+                }
+            )
+        return rows
+
+
+def show_policy(engine: Engine, policy_id: str) -> dict[str, Any]:
+    """The policy with its statements, codes and references (with design tags and roles)."""
+    with Session(engine) as session:
+        p = get_policy(session, policy_id)
+        rev = (m.Statement.policy_id == p.id, m.Statement.revision == p.revision)
+        statements = session.exec(select(m.Statement).where(*rev)).all()
+        codes = session.exec(
+            select(m.BillingCode).where(
+                m.BillingCode.policy_id == p.id, m.BillingCode.revision == p.revision
+            )
+        ).all()
+        refs = current_references(session, p)
+        tags = _tags_for(session, refs)
+        return {
+            "id": p.id,
+            "title": p.title,
+            "title_source": p.title_source,
+            "revision": p.revision,
+            "source_file": p.source_file,
+            "sha256": p.sha256,
+            "effective_date": p.effective_date,
+            "last_reviewed": p.last_reviewed,
+            "published": p.published,
+            "conclusion": p.conclusion,
+            "related": p.related,
+            "statements": [{"product": s.product, "status": s.status, "text": s.text} for s in statements],
+            "codes": [
+                {"code": c.code, "system": c.system, "description": c.description, "position": c.position}
+                for c in codes
+            ],
+            "references": [_reference_view(r, tags) for r in refs],
+        }
+
+
+def subject_of(ref: m.Reference) -> str:
+    """The key a reference's design tag is stored under."""
+    pmid = ref.pmid or ref.matched_pmid
+    return f"pmid:{pmid}" if pmid else f"ref:{ref.id}"
+
+
+def _tags_for(session: Session, refs: list[m.Reference]) -> dict[str, m.DesignTag]:
+    subjects = [subject_of(r) for r in refs]
+    if not subjects:
+        return {}
+    rows = session.exec(select(m.DesignTag).where(m.DesignTag.subject.in_(subjects)))  # type: ignore[attr-defined]
+    return {t.subject: t for t in rows}
+
+
+def _reference_view(r: m.Reference, tags: dict[str, m.DesignTag]) -> dict[str, Any]:
+    tag = tags.get(subject_of(r))
+    return {
+        "number": r.number,
+        "authors": r.authors,
+        "et_al": r.et_al,
+        "title": r.title,
+        "journal": r.journal,
+        "year": r.year,
+        "month": r.month,
+        "day": r.day,
+        "volume": r.volume,
+        "issue": r.issue,
+        "pages": r.pages,
+        "pmid": r.pmid,
+        "doi": r.doi,
+        "nct": r.nct,
+        "warnings": r.warnings,
+        "design": tag.design if tag else None,
+        "evidence_level": tag.level if tag else None,
+        "design_source": tag.source if tag else None,
+        "role": r.role,
+        "raw": r.raw,
+    }
