@@ -15,7 +15,6 @@ import typer
 
 from evidence.cli.base import new_app
 
-
 app = new_app("Check, tag and review the literature behind health-plan medical policies.")
 
 
