@@ -27,8 +27,10 @@ Conventions shared by both paths, so their records compare equal field by field:
     "2015 Sep-Oct" -> 2015, 9 (the first year and the first month named);
   * pages: MedlinePgn, else (e-only articles) the ELocationID as written, pii before doi;
   * indexing_method: MedlineCitation/@IndexingMethod "Automated" -> "automated",
-    "Curated" -> "curated", absent or "Manual" -> "human" (NCBI_FACTS.md section 8);
-    book chapters are not MEDLINE-indexed -> None;
+    "Curated" -> "curated", absent or "Manual" -> "human" (NCBI_FACTS.md section 8), except
+    that In-Process / In-Data-Review / Publisher records, which nobody has indexed yet (their
+    publication types are the publisher's), and book chapters -> None;
+  * journal_iso: ISOAbbreviation, else MedlineJournalInfo/MedlineTA;
   * comments_corrections keeps every type but "Cites" (reference lists would bloat rows).
 """
 
@@ -115,7 +117,13 @@ def _pub_date(
     return y, m, d
 
 
-def _indexing(value: str | None) -> str:
+_NOT_YET_INDEXED = frozenset({"In-Process", "In-Data-Review", "Publisher"})
+
+
+def _indexing(value: str | None, status: str | None) -> str | None:
+    """NLM's IndexingMethod; None while a record still waits for indexing (nothing assigned yet)."""
+    if value is None and status in _NOT_YET_INDEXED:
+        return None
     return _INDEXING.get((value or "manual").lower(), (value or "").lower())
 
 
@@ -242,7 +250,8 @@ def _journal_article(el: etree._Element) -> Article:
         abstract=_join_sections(sections),
         abstract_sections=sections,
         journal=_find_text(journal, "Title") if journal is not None else None,
-        journal_iso=_find_text(journal, "ISOAbbreviation") if journal is not None else None,
+        journal_iso=(_find_text(journal, "ISOAbbreviation") if journal is not None else None)
+        or _find_text(citation, "MedlineJournalInfo/MedlineTA"),
         year=year,
         month=month,
         day=day,
@@ -255,7 +264,7 @@ def _journal_article(el: etree._Element) -> Article:
         language=_find_text(art, "Language"),
         publication_types=_publication_types(art.find("PublicationTypeList")),
         mesh=_mesh(citation.find("MeshHeadingList")),
-        indexing_method=_indexing(citation.get("IndexingMethod")),
+        indexing_method=_indexing(citation.get("IndexingMethod"), citation.get("Status")),
         keywords=_keywords(citation.iterchildren("KeywordList")),
         publication_status=_find_text(el, "PubmedData/PublicationStatus"),
         citation_status=citation.get("Status"),
@@ -426,7 +435,7 @@ def _comments(el: etree._Element | None) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- reference path (Bio.Entrez)
 
-_DTD_NAME = re.compile(rb"<!DOCTYPE[^>]*?([\w.-]+\.dtd)", re.IGNORECASE)
+_ERROR_ELEMENT = re.compile(rb"<ERROR>\s*([^<]+?)\s*</ERROR>")
 _PUBMED_DTD = re.compile(r"pubmed_(\d{6})\.dtd")
 
 
@@ -439,6 +448,11 @@ def parse_with_biopython(data: bytes) -> list[Article]:
     from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError
 
     _check_body(data)
+    error = _ERROR_ELEMENT.search(data[:4096])
+    if error:  # before Bio.Entrez, which would first ask for efetch.dtd (not bundled)
+        raise ParseError(
+            f"NCBI answered with an error: {error.group(1).decode('utf-8', 'replace')}"
+        )
     handler = _offline_handler_class()(validate=False, escape=True, ignore_errors=False)
     try:
         record = handler.read(io.BytesIO(data))
@@ -446,6 +460,8 @@ def parse_with_biopython(data: bytes) -> list[Article]:
         raise ParseError(f"NCBI sent unreadable or truncated XML ({exc})") from None
     except RuntimeError as exc:  # Bio.Entrez's way of reporting a non-empty <ERROR>
         raise ParseError(f"NCBI answered with an error: {exc}") from None
+    except ValueError as exc:  # no DOCTYPE, insecure DTD URL, entity it will not follow
+        raise ParseError(f"Bio.Entrez refused the XML ({exc})") from None
     if not isinstance(record, dict) or not {"PubmedArticle", "PubmedBookArticle"} & set(record):
         raise ParseError("expected a PubmedArticleSet from efetch")
     return [_bio_article(a) for a in record.get("PubmedArticle", [])] + [
@@ -618,7 +634,8 @@ def _bio_article(rec: dict[str, Any]) -> Article:
         abstract=_join_sections(sections),
         abstract_sections=sections,
         journal=_s(journal.get("Title")),
-        journal_iso=_s(journal.get("ISOAbbreviation")),
+        journal_iso=_s(journal.get("ISOAbbreviation"))
+        or _s(citation.get("MedlineJournalInfo", {}).get("MedlineTA")),
         year=year,
         month=month,
         day=day,
@@ -631,7 +648,7 @@ def _bio_article(rec: dict[str, Any]) -> Article:
         language=_s(_first(art.get("Language"))),
         publication_types=_bio_pts(art.get("PublicationTypeList", [])),
         mesh=_bio_mesh(citation.get("MeshHeadingList", [])),
-        indexing_method=_indexing(_attr(citation, "IndexingMethod")),
+        indexing_method=_indexing(_attr(citation, "IndexingMethod"), _attr(citation, "Status")),
         keywords=_bio_keywords(citation.get("KeywordList", [])),
         publication_status=_s(pubmed_data.get("PublicationStatus")),
         citation_status=_attr(citation, "Status"),
