@@ -61,7 +61,6 @@ _MONTHS = {
 }
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": None}
 _INDEXING = {"automated": "automated", "curated": "curated", "manual": "human"}
-_WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -75,8 +74,7 @@ def clean_text(text: str | None) -> str | None:
     """Collapse whitespace; '' -> None, so 'absent' and 'empty' read the same downstream."""
     if text is None:
         return None
-    text = _WS.sub(" ", text).strip()
-    return text or None
+    return " ".join(text.split()) or None  # str.split's whitespace is re's \s, but faster
 
 
 def parse_month(value: str | None) -> int | None:
@@ -167,6 +165,7 @@ _PARSER_OPTIONS = dict(
     huge_tree=False,
     remove_comments=True,
     remove_pis=True,
+    collect_ids=False,
 )
 
 
@@ -212,7 +211,19 @@ def _text(el: etree._Element | None) -> str | None:
     """An element's text with inline markup flattened; entity references stay unexpanded."""
     if el is None:
         return None
-    return clean_text("".join(t for t in el.itertext() if isinstance(t, str)))
+    if not len(el):  # a leaf, the common case: skip the itertext walk
+        return clean_text(el.text)
+    return clean_text("".join(el.itertext()))
+
+
+def _first_children(el: etree._Element | None) -> dict[str, etree._Element]:
+    """Tag -> first child with that tag, in one pass (cheaper than a find() per field)."""
+    children: dict[str, etree._Element] = {}
+    if el is None:
+        return children
+    for child in el:
+        children.setdefault(child.tag, child)
+    return children
 
 
 def _find_text(el: etree._Element, path: str) -> str | None:
@@ -222,59 +233,107 @@ def _find_text(el: etree._Element, path: str) -> str | None:
 def parse_efetch(data: bytes) -> list[Article]:
     """Parse an efetch `db=pubmed retmode=xml` body into one Article per record, in order."""
     root = _root(data)
-    articles = []
-    for child in root:
-        if child.tag == "PubmedArticle":
-            articles.append(_journal_article(child))
-        elif child.tag == "PubmedBookArticle":
-            articles.append(_book_article(child))
-    return articles
+    records = [child for child in root if child.tag in _RECORD_TAGS]
+    raw = _raw_slices(data, root, records)
+    return [
+        _journal_article(el, xml) if el.tag == "PubmedArticle" else _book_article(el, xml)
+        for el, xml in zip(records, raw, strict=True)
+    ]
 
 
-def _journal_article(el: etree._Element) -> Article:
-    citation = el.find("MedlineCitation")
+_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+
+
+def _raw_slices(
+    data: bytes, root: etree._Element, records: list[etree._Element]
+) -> list[str | None]:
+    """Each record's XML exactly as NCBI sent it, cut from the body (re-serializing costs more).
+
+    Falls back to None (serialize the element) unless the body is UTF-8 and every cut lines
+    up with a record: same count, same order, each holding its record's PMID.
+    """
+    fallback: list[str | None] = [None] * len(records)
+    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper()
+    if encoding not in ("UTF-8", "UTF8"):
+        return fallback
+    cuts = sorted(_spans(data, b"PubmedArticle") + _spans(data, b"PubmedBookArticle"))
+    if len(cuts) != len(records):
+        return fallback
+    out: list[str | None] = []
+    for (start, end, tag), el in zip(cuts, records, strict=True):
+        pmid = el.findtext("*/PMID")
+        chunk = data[start:end]
+        if tag != el.tag.encode() or not pmid or f">{pmid}</PMID>".encode() not in chunk:
+            return fallback
+        out.append(chunk.decode("utf-8"))
+    return out
+
+
+def _spans(data: bytes, tag: bytes) -> list[tuple[int, int, bytes]]:
+    opening, closing = b"<" + tag + b">", b"</" + tag + b">"
+    spans = []
+    start = data.find(opening)
+    while start != -1:
+        end = data.find(closing, start)
+        if end == -1:
+            break
+        end += len(closing)
+        spans.append((start, end, tag))
+        start = data.find(opening, end)
+    return spans
+
+
+def _journal_article(el: etree._Element, raw_xml: str | None = None) -> Article:
+    top = _first_children(el)
+    citation = top.get("MedlineCitation")
     if citation is None:
         raise ParseError("a PubmedArticle without MedlineCitation")
-    art = citation.find("Article")
-    if art is None:
+    cit = _first_children(citation)
+    art_el = cit.get("Article")
+    if art_el is None:
         raise ParseError("a PubmedArticle without Article")
-    journal = art.find("Journal")
-    issue = journal.find("JournalIssue") if journal is not None else None
-    elocations = _elocations(art)
-    article_ids = _article_ids(el.find("PubmedData/ArticleIdList"))
-    year, month, day = _lxml_pub_date(issue.find("PubDate") if issue is not None else None)
-    sections = _abstract_sections(art.find("Abstract"))
+    art = _first_children(art_el)
+    journal = _first_children(art.get("Journal"))
+    issue = _first_children(journal.get("JournalIssue"))
+    pubmed_data = _first_children(top.get("PubmedData"))
+    medline_journal = _first_children(cit.get("MedlineJournalInfo"))
+    pagination = _first_children(art.get("Pagination"))
+    elocations = _elocations(art_el)
+    article_ids = _article_ids(pubmed_data.get("ArticleIdList"))
+    year, month, day = _lxml_pub_date(issue.get("PubDate"))
+    sections = _abstract_sections(art.get("Abstract"))
+    status = citation.get("Status")
     return Article(
-        pmid=_require_pmid(citation),
-        title=_text(art.find("ArticleTitle")) or _text(art.find("VernacularTitle")),
+        pmid=_require_pmid(cit.get("PMID")),
+        title=_text(art.get("ArticleTitle")) or _text(art.get("VernacularTitle")),
         abstract=_join_sections(sections),
         abstract_sections=sections,
-        journal=_find_text(journal, "Title") if journal is not None else None,
-        journal_iso=(_find_text(journal, "ISOAbbreviation") if journal is not None else None)
-        or _find_text(citation, "MedlineJournalInfo/MedlineTA"),
+        journal=_text(journal.get("Title")),
+        journal_iso=_text(journal.get("ISOAbbreviation"))
+        or _text(medline_journal.get("MedlineTA")),
         year=year,
         month=month,
         day=day,
-        volume=_find_text(issue, "Volume") if issue is not None else None,
-        issue=_find_text(issue, "Issue") if issue is not None else None,
-        pages=_pages(_find_text(art, "Pagination/MedlinePgn"), elocations),
+        volume=_text(issue.get("Volume")),
+        issue=_text(issue.get("Issue")),
+        pages=_pages(_text(pagination.get("MedlinePgn")), elocations),
         doi=_doi(article_ids, elocations),
         pmcid=article_ids.get("pmc"),
-        authors=_authors(art.find("AuthorList")),
-        language=_find_text(art, "Language"),
-        publication_types=_publication_types(art.find("PublicationTypeList")),
-        mesh=_mesh(citation.find("MeshHeadingList")),
-        indexing_method=_indexing(citation.get("IndexingMethod"), citation.get("Status")),
+        authors=_authors(art.get("AuthorList")),
+        language=_text(art.get("Language")),
+        publication_types=_publication_types(art.get("PublicationTypeList")),
+        mesh=_mesh(cit.get("MeshHeadingList")),
+        indexing_method=_indexing(citation.get("IndexingMethod"), status),
         keywords=_keywords(citation.iterchildren("KeywordList")),
-        publication_status=_find_text(el, "PubmedData/PublicationStatus"),
-        citation_status=citation.get("Status"),
-        comments_corrections=_comments(citation.find("CommentsCorrectionsList")),
+        publication_status=_text(pubmed_data.get("PublicationStatus")),
+        citation_status=status,
+        comments_corrections=_comments(cit.get("CommentsCorrectionsList")),
         is_book=False,
-        raw_xml=etree.tostring(el, encoding="unicode"),
+        raw_xml=raw_xml if raw_xml is not None else etree.tostring(el, encoding="unicode"),
     )
 
 
-def _book_article(el: etree._Element) -> Article:
+def _book_article(el: etree._Element, raw_xml: str | None = None) -> Article:
     doc = el.find("BookDocument")
     if doc is None:
         raise ParseError("a PubmedBookArticle without BookDocument")
@@ -289,7 +348,7 @@ def _book_article(el: etree._Element) -> Article:
     if authors_el is None and book is not None:
         authors_el = book.find("AuthorList")
     return Article(
-        pmid=_require_pmid(doc),
+        pmid=_require_pmid(doc.find("PMID")),
         title=_text(doc.find("ArticleTitle")) or book_title or _text(doc.find("VernacularTitle")),
         abstract=_join_sections(sections),
         abstract_sections=sections,
@@ -306,26 +365,25 @@ def _book_article(el: etree._Element) -> Article:
         keywords=_keywords(doc.iterchildren("KeywordList")),
         publication_status=_find_text(el, "PubmedBookData/PublicationStatus"),
         is_book=True,
-        raw_xml=etree.tostring(el, encoding="unicode"),
+        raw_xml=raw_xml if raw_xml is not None else etree.tostring(el, encoding="unicode"),
     )
 
 
-def _require_pmid(el: etree._Element) -> str:
-    pmid = _find_text(el, "PMID")
+def _require_pmid(el: etree._Element | None) -> str:
+    pmid = _text(el)
     if not pmid:
         raise ParseError("a PubMed record without a PMID")
     return pmid
 
 
 def _lxml_pub_date(el: etree._Element | None) -> tuple[int | None, int | None, int | None]:
-    if el is None:
-        return None, None, None
+    parts = {k: v.text for k, v in _first_children(el).items()}
     return _pub_date(
-        el.findtext("Year"),
-        el.findtext("Month"),
-        el.findtext("Day"),
-        el.findtext("Season"),
-        el.findtext("MedlineDate"),
+        parts.get("Year"),
+        parts.get("Month"),
+        parts.get("Day"),
+        parts.get("Season"),
+        parts.get("MedlineDate"),
     )
 
 
@@ -374,13 +432,15 @@ def _authors(el: etree._Element | None) -> list[dict[str, Any]]:
     for au in el.iterchildren("Author"):
         if au.get("ValidYN", "Y") == "N":
             continue
+        parts = _first_children(au)
+        affiliation = parts.get("AffiliationInfo")
         authors.append(
             _author(
-                _find_text(au, "LastName"),
-                _find_text(au, "ForeName"),
-                _find_text(au, "Initials"),
-                _text(au.find("CollectiveName")),
-                _text(au.find("AffiliationInfo/Affiliation")),
+                _text(parts.get("LastName")),
+                _text(parts.get("ForeName")),
+                _text(parts.get("Initials")),
+                _text(parts.get("CollectiveName")),
+                _text(affiliation.find("Affiliation")) if affiliation is not None else None,
             )
         )
     return authors
@@ -397,7 +457,9 @@ def _mesh(el: etree._Element | None) -> list[dict[str, Any]]:
         return []
     headings = []
     for heading in el.iterchildren("MeshHeading"):
-        desc = heading.find("DescriptorName")
+        desc = heading[0] if len(heading) else None
+        if desc is None or desc.tag != "DescriptorName":
+            desc = heading.find("DescriptorName")
         if desc is None:
             continue
         headings.append(
