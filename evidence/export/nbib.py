@@ -2,7 +2,9 @@
 
 Each line is a tag padded to four characters, "- ", and the value; long values wrap at 80
 columns onto continuation lines indented six spaces (readers join them with one space, so we
-wrap only at single spaces). Records are separated by a blank line. The design tag, level,
+wrap only at single spaces). Only single-valued tags (TI, AB, SO, JT ...) wrap: readers such as
+Bio.Medline turn a continuation of a repeatable tag (AU, OT, GN ...) into a new value, so those
+stay on one line however long. Records are separated by a blank line. The design tag, level,
 role, decision and flags go in OT (other term) lines under `OTO - NOTNLM`, the field PubMed
 uses for non-MeSH keywords. Notes go in GN (general note).
 """
@@ -16,12 +18,18 @@ from typing import TextIO
 from evidence.export.entry import ExportEntry, month_abbrev
 
 WIDTH = 80
+# Tags a reader joins across continuation lines; every other tag may repeat and never wraps.
+WRAPPED = frozenset(
+    "PMID OWN STAT VI IP DP TI PG LID AB LA TA JT PMC PST SO IS DEP PL JID SB".split()
+)
 
 
 def line(tag: str, value: str) -> str:
     """`TAG - value`, wrapped at WIDTH with six-space continuation lines."""
     text = " ".join(str(value).split())
     head = f"{tag:<4}- "
+    if tag not in WRAPPED:
+        return head + text
     return "\n".join(
         textwrap.wrap(text, width=WIDTH, initial_indent=head, subsequent_indent=" " * 6,
                       break_long_words=False, break_on_hyphens=False)
