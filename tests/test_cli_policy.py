@@ -181,3 +181,25 @@ def test_cp1252_file_is_accepted_and_decoded(cli, tmp_path):
     assert result.exit_code == 0, result.output
     view = json.loads(cli("policy", "show", "ansi", "--json").stdout)
     assert view["references"][13]["authors"][:2] == ["Skóra J", "Café A"]
+
+
+def test_bad_input_on_a_fresh_machine_creates_no_store(cli, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = cli("policy", "add", str(tmp_path / "empty.txt"))
+    assert result.exit_code == 1
+    assert not Path(os.environ["EVIDENCE_DB"]).exists()
+
+
+@pytest.mark.parametrize("form", ["html", "pdf"])
+def test_add_html_and_pdf_forms(cli, tmp_path, form):
+    from policy_forms import DEJAVU, to_html, to_pdf
+
+    if form == "pdf" and not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} absent (Debian package fonts-dejavu-core)")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path = tmp_path / f"policy.{form}"
+    path.write_bytes(to_html(text).encode() if form == "html" else to_pdf(text))
+    assert cli("policy", "add", str(path), "--id", form).exit_code == 0
+    view = json.loads(cli("policy", "show", form, "--json").stdout)
+    assert [r["pmid"] for r in view["references"]][:3] == ["26962905", "26264874", "25993296"]
+    assert len(view["references"]) == 32 and len(view["codes"]) == 3

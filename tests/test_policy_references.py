@@ -200,3 +200,15 @@ def test_synthetic_policy_header(other):
     assert [(c.code, c.system, c.position) for c in other.codes] == [
         ("A9999", "HCPCS", "not medically necessary")
     ]
+
+
+@pytest.mark.parametrize("heading", ["REFERENCES", "References", "Bibliography", "CITATIONS:"])
+def test_reference_heading_variants_and_where_the_list_ends(heading):
+    text = (
+        f"POLICY STATEMENT\n\nWidgets are not covered.\n\n{heading}\n\n"
+        "1. Doe J. One. *J Widg.* 2020; 1: 1. PMID 90000001\n\n"
+        "2. Roe R. Two. *J Widg.* 2021; 2: 2. PMID 90000002\n\n"
+        "POLICY HISTORY\n\n3. Not a reference. 2020.\n"
+    )
+    doc = parse_policy(text)
+    assert [(c.number, c.pmid) for c in doc.references] == [(1, "90000001"), (2, "90000002")]
