@@ -219,17 +219,29 @@ def author_from_record(a: dict[str, Any]) -> Author:
 
 
 _INITIALS = re.compile(r"^(?P<family>.+?)\s+(?P<initials>[^\W\d_]{1,4})$")
+_PARTICLES = frozenset("da de del della der di dos du la le ten ter van von den d' al el".split())
+_GROUP_WORDS = re.compile(
+    r"\b(group|force|society|association|committee|collaboration|consortium|investigators|"
+    r"trialists|council|college|organi[sz]ation|network|panel|institute|foundation)\b", re.I)
+
+
+def _looks_like_family_name(family: str) -> bool:
+    """A surname has at most three words and no lowercase word but particles ("den Ruijter")."""
+    words = family.split()
+    if len(words) > 3 or _GROUP_WORDS.search(family):
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
 
 
 def author_from_citation(name: str) -> Author:
     """Split a name as citations write it ("Kullo IJ", "Peeters Weem SM") into family + given.
 
-    The trailing all-capitals token is the initials; a name without one (a task force, a
-    society) is a group and stays whole.
+    The trailing all-capitals token is the initials; a name without one, or whose rest does not
+    read as a surname (a task force, a society, "Task Force on PAD"), is a group and stays whole.
     """
     name = " ".join(name.split())
     match = _INITIALS.match(name)
-    if match and match["initials"].isupper():
+    if match and match["initials"].isupper() and _looks_like_family_name(match["family"]):
         initials = match["initials"]
         return Author(family=match["family"], given=_dotted(initials), initials=initials)
     return Author(literal=name)
