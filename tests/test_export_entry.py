@@ -69,3 +69,17 @@ def test_exporters_never_touch_the_store_or_the_terminal():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.startswith(forbidden)], module.name
+
+
+@pytest.mark.parametrize(("family", "title", "key"), [
+    ("Kullo", "CLINICAL PRACTICE. Peripheral Artery Disease", "kullo2016peripheral"),
+    ("Norgren", "PACE: randomized, controlled, phase III study", "norgren2016pace"),
+    ("Skóra", "The 2016 guideline on limb ischaemia", "skora2016guideline"),
+    ("Dubský", None, "dubsky2016"),
+])
+def test_keys_use_the_first_significant_title_word(family, title, key):
+    from evidence.export.entry import ExportEntry, citation_keys
+
+    entry = ExportEntry(number=1, resolved=False, year=2016, title=title,
+                        authors=(Author(family=family, given="A.", initials="A"),))
+    assert citation_keys([entry]) == [key]

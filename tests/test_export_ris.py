@@ -50,3 +50,14 @@ def test_raw_layout_is_plain_ris(engine):
     assert text.startswith("TY  - JOUR\n")  # no counter line before TY
     assert text.count("ER  - \n") == 7
     assert "\r" not in text
+
+
+def test_multi_line_values_stay_one_field():
+    from evidence.export import render, writer_for
+    from evidence.export.entry import ExportEntry
+
+    entry = ExportEntry(number=1, resolved=True, title="A\ntitle", journal="J",
+                        abstract="BACKGROUND: x.\n\nRESULTS: y.")
+    (record,) = rispy.loads(render(writer_for("ris"), [entry]))
+    assert record["abstract"] == "BACKGROUND: x. RESULTS: y."
+    assert record["title"] == "A title"

@@ -166,12 +166,17 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+# A journal's section heading that citations keep before the title ("CLINICAL PRACTICE. ...").
+_SECTION_LABEL = re.compile(r"^(?:[A-Z][A-Z'\-]+\s+)*[A-Z][A-Z'\-]+\.\s+")
+
+
 def _key_base(entry: ExportEntry) -> str:
     first = entry.authors[0] if entry.authors else None
     name = (first.family or (first.literal or "").split(" ")[0]) if first else ""
     author = ascii_fold(name) or "anon"
     year = str(entry.year) if entry.year else "nd"
-    words = [ascii_fold(w) for w in re.split(r"[\s\-/:,.;()\[\]]+", entry.title or "")]
+    title = _SECTION_LABEL.sub("", entry.title or "")
+    words = [ascii_fold(w) for w in re.split(r"[\s\-/:,.;()\[\]]+", title)]
     word = next((w for w in words if w and w not in _STOPWORDS and not w.isdigit()), "")
     return f"{author}{year}{word}"
 

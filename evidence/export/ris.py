@@ -60,7 +60,14 @@ def to_ris(e: ExportEntry) -> dict[str, Any]:
         ("keywords", e.keywords()),
         ("notes", e.notes()),
     ]
-    return {k: v for k, v in fields if v not in (None, "", [])}
+    return {k: _one_line(v) for k, v in fields if v not in (None, "", [])}
+
+
+def _one_line(value: Any) -> Any:
+    """RIS is line-based: a newline inside a value (abstract paragraphs) would end the field."""
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
