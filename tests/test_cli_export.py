@@ -85,3 +85,28 @@ def test_empty_policy_exports_an_empty_file(cli, engine, tmp_path):
     out = tmp_path / "refs.json"
     assert cli("export", "empty", "-o", str(out)).exit_code == 0
     assert json.loads(out.read_text()) == []
+
+
+def test_written_file_is_readable_like_any_other(cli, store, tmp_path):
+    import os
+
+    out = tmp_path / "refs.ris"
+    assert cli("export", POLICY, "-o", str(out)).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".refs")] == []
+
+
+def test_include_candidates_without_a_review_cycle_adds_nothing(cli, engine):
+    from _export_data import NOW
+
+    from evidence.store import models as m
+    from evidence.store import transaction
+
+    build_store(engine)
+    with transaction(engine) as s:
+        s.add(m.Policy(id="other", title="Other", sha256="1" * 64, ingested_at=NOW))
+    result = cli("export", "other", "--format", "csv", "--include-candidates")
+    assert result.stdout == ("number,pmid,doi,pmcid,authors,title,journal,year,volume,issue,"
+                             "pages,design,evidence_level,role,flags,decision,resolved\n")

@@ -41,7 +41,8 @@ def export(
     name = format_name(fmt) if fmt else SUFFIXES.get(Path(output).suffix.lower(), "ris")
     text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates)
     if output == "-":
-        console.emit_text(text) if text else None
+        if text:
+            console.emit_text(text)
         return
     write_atomically(text, output)
     console.say(f"Wrote {count} entries as {name} to {output}.")

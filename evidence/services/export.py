@@ -77,10 +77,17 @@ def write_atomically(text: str, path: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # ---------------------------------------------------------------- reading the store
@@ -130,7 +137,10 @@ def _reference_entry(
     common = dict(number=ref.number, role=ref.role, citation=ref.raw, nct=ref.nct,
                   **_tag_fields(tag))
     if article is not None:
-        return _from_article(article, flags=_flags(flags, article), **common)
+        notes = () if ref.pmid else (
+            f"PMID found by matching the citation ({ref.match_status or 'matched'}); "
+            f"the policy cites no PMID",)
+        return _from_article(article, flags=_flags(flags, article), extra_notes=notes, **common)
     return ExportEntry(
         resolved=False,
         authors=tuple(author_from_citation(a) for a in ref.authors),
