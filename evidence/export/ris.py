@@ -1,0 +1,74 @@
+"""RIS for EndNote, Zotero and Mendeley, written by rispy.
+
+Tags follow the RIS specification as those clients read it: one AU per author as "Family,
+Given", T2 the journal and J2 its abbreviation, SP/EP the first and (expanded) last page, AN the
+PMID, C2 the PMCID (as EndNote's PubMed import does), and KW for the design tag, level, role,
+screening decision and flags, because KW is what reference managers filter and tag on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import rispy
+
+from evidence.export.entry import ExportEntry, page_range
+
+_TYPES = {"article": "JOUR", "book": "BOOK"}
+
+
+class _Writer(rispy.RisWriter):
+    """rispy's writer without the "1." counter line it puts before each record."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def _date(e: ExportEntry) -> str | None:
+    if not e.year:
+        return None
+    parts = [f"{e.year:04d}"]
+    if e.month:
+        parts.append(f"{e.month:02d}")
+        if e.day:
+            parts.append(f"{e.day:02d}")
+    return "/".join(parts)
+
+
+def to_ris(e: ExportEntry) -> dict[str, Any]:
+    """One entry as rispy's dict, keys in the order the tags are written."""
+    first, last = page_range(e.pages)
+    fields: list[tuple[str, Any]] = [
+        ("type_of_reference", _TYPES.get(e.kind, "JOUR") if e.is_published_work else "GEN"),
+        ("authors", [a.family_given() for a in e.authors]),
+        ("title", e.title),
+        ("secondary_title", e.journal),
+        ("alternate_title1", e.journal_abbrev),
+        ("year", str(e.year) if e.year else None),
+        ("date", _date(e)),
+        ("volume", e.volume),
+        ("number", e.issue),
+        ("start_page", first),
+        ("end_page", last),
+        ("doi", e.doi),
+        ("accession_number", e.pmid),
+        ("custom2", e.pmcid),
+        ("urls", [e.url] if e.url else []),
+        ("language", e.language),
+        ("abstract", e.abstract),
+        ("keywords", e.keywords()),
+        ("notes", e.notes()),
+    ]
+    return {k: _one_line(v) for k, v in fields if v not in (None, "", [])}
+
+
+def _one_line(value: Any) -> Any:
+    """RIS is line-based: a newline inside a value (abstract paragraphs) would end the field."""
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
+    _Writer().format_lines(stream, [to_ris(e) for e in entries])

@@ -1,0 +1,262 @@
+"""Export use-case: gather a policy's references into `ExportEntry` records and write a format.
+
+A reference whose PMID has an Article row is exported from the PubMed record (full author
+names, journal, DOI, PMCID); any other reference is exported from the policy's own citation
+text. Design tag, evidence level, role, citation flags and screening decisions ride along so
+every format can carry them in a field its readers filter on. The writers in `evidence.export`
+never see the store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from evidence.errors import ExportError
+from evidence.export import render, writer_for
+from evidence.export.entry import Author, ExportEntry
+from evidence.services.policy import current_references, get_policy, subject_of
+from evidence.store import models as m
+
+# Article-level corrections that a reader of the bibliography must not miss.
+_CORRECTION_FLAGS = {
+    "RetractionIn": "retracted",
+    "ErratumIn": "erratum",
+    "ExpressionOfConcernIn": "expression-of-concern",
+    "UpdateIn": "updated",
+}
+
+
+def gather_entries(
+    engine: Engine, policy_id: str, include_candidates: bool = False
+) -> list[ExportEntry]:
+    """The policy's current references (and, on request, its current cycle's candidates)."""
+    with Session(engine) as session:
+        policy = get_policy(session, policy_id)
+        refs = current_references(session, policy)
+        candidates = _current_candidates(session, policy.id) if include_candidates else []
+        pmids = {p for r in refs if (p := r.pmid or r.matched_pmid)} | {c.pmid for c in candidates}
+        subjects = [subject_of(r) for r in refs] + [f"pmid:{c.pmid}" for c in candidates]
+        articles = _by_key(session, m.Article, m.Article.pmid, pmids, "pmid")
+        tags = _by_key(session, m.DesignTag, m.DesignTag.subject, subjects, "subject")
+        flags = _citation_flags(session, [r.id for r in refs if r.id is not None])
+        entries = [
+            _reference_entry(r, articles.get(_pmid(r)), tags.get(subject_of(r)), flags.get(r.id))
+            for r in refs
+        ]
+        start = max((r.number for r in refs), default=0)
+        for i, c in enumerate(candidates, start=start + 1):
+            entries.append(_candidate_entry(i, c, articles.get(c.pmid), tags.get(f"pmid:{c.pmid}")))
+        return entries
+
+
+def export_policy(
+    engine: Engine, policy_id: str, fmt: str, include_candidates: bool = False
+) -> tuple[str, int]:
+    """The export's text and the number of entries in it."""
+    writer = writer_for(fmt)
+    entries = gather_entries(engine, policy_id, include_candidates)
+    return render(writer, entries), len(entries)
+
+
+def write_atomically(text: str, path: str) -> None:
+    """Write UTF-8 text so that a reader never sees half a file (temp file + rename)."""
+    target = Path(path)
+    if target.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"{folder}: no such folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- reading the store
+
+
+def _by_key(session: Session, model: Any, column: Any, keys: Any, attr: str) -> dict[str, Any]:
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    return {getattr(row, attr): row for row in session.exec(select(model).where(column.in_(keys)))}
+
+
+def _citation_flags(session: Session, ref_ids: list[int]) -> dict[int | None, list[str]]:
+    out: dict[int | None, list[str]] = {}
+    if not ref_ids:
+        return out
+    stmt = select(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ref_ids))  # type: ignore[attr-defined]
+    for f in session.exec(stmt):
+        out.setdefault(f.reference_id, []).append(f.kind)
+    return out
+
+
+def _current_candidates(session: Session, policy_id: str) -> list[m.Candidate]:
+    cycle = session.exec(
+        select(m.ReviewCycle)
+        .where(m.ReviewCycle.policy_id == policy_id)
+        .order_by(m.ReviewCycle.number.desc())  # type: ignore[attr-defined]
+    ).first()
+    if cycle is None:
+        return []
+    rows = session.exec(select(m.Candidate).where(m.Candidate.cycle_id == cycle.id)).all()
+    return sorted(rows, key=lambda c: (len(c.pmid), c.pmid))
+
+
+# ---------------------------------------------------------------- building entries
+
+
+def _pmid(ref: m.Reference) -> str:
+    """The PMID the policy cites, else the one the citation matcher found."""
+    return ref.pmid or ref.matched_pmid or ""
+
+
+def _reference_entry(
+    ref: m.Reference, article: m.Article | None, tag: m.DesignTag | None, flags: list[str] | None
+) -> ExportEntry:
+    flags = flags or []
+    common = dict(number=ref.number, role=ref.role, citation=ref.raw, nct=ref.nct,
+                  **_tag_fields(tag))
+    if article is not None:
+        notes = () if ref.pmid else (
+            f"PMID found by matching the citation ({ref.match_status or 'matched'}); "
+            f"the policy cites no PMID",)
+        return _from_article(article, flags=_flags(flags, article), extra_notes=notes, **common)
+    return ExportEntry(
+        resolved=False,
+        authors=tuple(author_from_citation(a) for a in ref.authors),
+        et_al=ref.et_al,
+        title=ref.title,
+        journal=ref.journal,
+        journal_abbrev=ref.journal,  # policies cite journals by their abbreviation
+        year=ref.year,
+        month=ref.month,
+        day=ref.day,
+        volume=ref.volume,
+        issue=ref.issue,
+        pages=ref.pages,
+        pmid=_pmid(ref) or None,
+        doi=ref.doi,
+        flags=_flags(flags, None),
+        **common,
+    )
+
+
+def _candidate_entry(
+    number: int, cand: m.Candidate, article: m.Article | None, tag: m.DesignTag | None
+) -> ExportEntry:
+    common: dict[str, Any] = dict(
+        number=number, source="candidate", decision=cand.decision,
+        reason="; ".join(x for x in (cand.reason, cand.reason_text) if x) or None,
+        **_tag_fields(tag),
+    )
+    if article is not None:
+        return _from_article(article, flags=_flags([], article), **common)
+    return ExportEntry(resolved=False, pmid=cand.pmid, **common)
+
+
+def _tag_fields(tag: m.DesignTag | None) -> dict[str, Any]:
+    return {"design": tag.design, "level": tag.level} if tag else {}
+
+
+def _from_article(a: m.Article, **fields: Any) -> ExportEntry:
+    return ExportEntry(
+        resolved=True,
+        kind="book" if a.is_book else "article",
+        authors=tuple(author_from_record(x) for x in a.authors),
+        title=a.title,
+        journal=a.journal,
+        journal_abbrev=a.journal_iso,
+        year=a.year,
+        month=a.month,
+        day=a.day,
+        volume=a.volume,
+        issue=a.issue,
+        pages=a.pages,
+        pmid=a.pmid,
+        doi=a.doi,
+        pmcid=a.pmcid,
+        abstract=a.abstract,
+        language=a.language,
+        citation_status=a.citation_status,
+        publication_status=a.publication_status,
+        publication_types=tuple(p["name"] for p in a.publication_types if p.get("name")),
+        mesh=tuple(x["descriptor"] for x in a.mesh if x.get("descriptor")),
+        **fields,
+    )
+
+
+def _flags(citation_flags: list[str], article: m.Article | None) -> tuple[str, ...]:
+    found = set(citation_flags)
+    if article is not None:
+        if any(p.get("name") == "Retracted Publication" for p in article.publication_types):
+            found.add("retracted")
+        for c in article.comments_corrections:
+            if c.get("ref_type") in _CORRECTION_FLAGS:
+                found.add(_CORRECTION_FLAGS[c["ref_type"]])
+    return tuple(sorted(found))
+
+
+# ---------------------------------------------------------------- names
+
+
+def author_from_record(a: dict[str, Any]) -> Author:
+    """A PubMed author dict ({last, fore, initials, collective}) as an export author."""
+    if a.get("collective"):
+        return Author(literal=a["collective"])
+    initials = a.get("initials") or None
+    given = a.get("fore") or (_dotted(initials) if initials else None)
+    return Author(family=a.get("last"), given=given, initials=initials)
+
+
+_INITIALS = re.compile(r"^(?P<family>.+?)\s+(?P<initials>[^\W\d_]{1,4})$")
+_PARTICLES = frozenset("da de del della der di dos du la le ten ter van von den d' al el".split())
+_GROUP_WORDS = re.compile(
+    r"\b(group|force|society|association|committee|collaboration|consortium|investigators|"
+    r"trialists|council|college|organi[sz]ation|network|panel|institute|foundation)\b", re.I)
+
+
+def _looks_like_family_name(family: str) -> bool:
+    """A surname has at most three words and no lowercase word but particles ("den Ruijter")."""
+    words = family.split()
+    if len(words) > 3 or _GROUP_WORDS.search(family):
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+def author_from_citation(name: str) -> Author:
+    """Split a name as citations write it ("Kullo IJ", "Peeters Weem SM") into family + given.
+
+    The trailing all-capitals token is the initials; a name without one, or whose rest does not
+    read as a surname (a task force, a society, "Task Force on PAD"), is a group and stays whole.
+    """
+    name = " ".join(name.split())
+    match = _INITIALS.match(name)
+    if match and match["initials"].isupper() and _looks_like_family_name(match["family"]):
+        initials = match["initials"]
+        return Author(family=match["family"], given=_dotted(initials), initials=initials)
+    return Author(literal=name)
+
+
+def _dotted(initials: str) -> str:
+    """"IJ" -> "I. J.": the form BibTeX and CSL processors split into two given names."""
+    return " ".join(f"{c}." for c in initials if c.isalpha())
