@@ -1,0 +1,1 @@
+"""Pure checks that flag problems with the studies a policy cites."""
