@@ -40,7 +40,8 @@ background:#eaecee;white-space:nowrap}
 .flag.erratum,.flag.updated,.flag.republished,.flag.superseded,.flag.citation-mismatch,
 .flag.retraction-notice{background:#fdebd0;color:#7e5109}
 .flag.unchecked,.flag.unresolved{background:#eaecee;color:#555}
-.charts{display:grid;grid-template-columns:1fr;gap:12px}
+.charts{display:grid;grid-template-columns:1fr;gap:12px}figure{margin:0;max-width:820px}
+table.counts{width:auto;min-width:360px}
 .state{background:#f4f6f7;padding:10px 14px;border-radius:4px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
 tr,svg,blockquote{break-inside:avoid}.basis,.state{border:1px solid #999}}
@@ -153,7 +154,8 @@ def _inventory(r: dict[str, Any]) -> str:
     return (
         f"<h2>Evidence inventory ({s['total']} references)</h2>"
         f"<p>{s['resolved']} resolved, {s['unresolved']} unresolved, {s['unchecked']} unchecked. "
-        "A PMID marked ? was matched from the citation and is unconfirmed.</p>"
+        "A PMID marked ? was matched from the citation and is unconfirmed; level syn: "
+        "a guideline, a synthesis that is not levelled.</p>"
         + _table(
             [
                 "#",

@@ -141,7 +141,7 @@ def _reference(r: ReferenceInput) -> dict[str, Any]:
         flags.append(
             dict(
                 kind="unresolved",
-                detail=f"PMID {r.pmid} not found in PubMed: {r.unresolved_reason}",
+                detail=f"NCBI did not return PMID {r.pmid}: {r.unresolved_reason}",
             )
         )
     elif status == "unchecked":
@@ -423,6 +423,21 @@ def design_phrase(counts: dict[str, int]) -> str:
     return ", ".join(_plural(n, d) for d, n in counts.items()) or "none"
 
 
+#: flag kind -> how reports name it (an erratum is not a retraction)
+FLAG_NAMES = {
+    "retracted": "retracted",
+    "retraction-notice": "retraction notice cited",
+    "erratum": "erratum",
+    "expression-of-concern": "expression of concern",
+    "updated": "updated version",
+    "republished": "corrected and republished",
+    "citation-mismatch": "citation mismatch",
+    "pmid-likely-wrong": "PMID likely wrong",
+    "unresolved": "unresolved",
+    "unchecked": "unchecked",
+    "superseded": "superseded guideline",
+}
+
 _SERIOUS = [
     "retracted",
     "retraction-notice",
@@ -473,7 +488,7 @@ def _strongest_lines(d: dict[str, Any]) -> list[str]:
         out.append(f"The strongest direct evidence is {names} (level {d['strongest_level']}).")
     if d["newest_year"]:
         which = ", ".join(
-            f"ref {n['number']}" + (f" PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
+            f"ref {n['number']}" + (f", PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
         )
         since = (
             f", {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
@@ -499,5 +514,7 @@ def _flag_lines(report: ReportData) -> list[str]:
             if checked
             else []
         )
-    parts = [f"{k} ({', '.join(f'ref {n}' for n in sorted(set(counts[k])))})" for k in shown]
+    parts = [
+        f"{FLAG_NAMES[k]} ({', '.join(f'ref {n}' for n in sorted(set(counts[k])))})" for k in shown
+    ]
     return ["Flags: " + "; ".join(parts) + "."]
