@@ -181,3 +181,10 @@ def test_cp1252_file_is_accepted_and_decoded(cli, tmp_path):
     assert result.exit_code == 0, result.output
     view = json.loads(cli("policy", "show", "ansi", "--json").stdout)
     assert view["references"][13]["authors"][:2] == ["Skóra J", "Café A"]
+
+
+def test_bad_input_on_a_fresh_machine_creates_no_store(cli, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = cli("policy", "add", str(tmp_path / "empty.txt"))
+    assert result.exit_code == 1
+    assert not Path(os.environ["EVIDENCE_DB"]).exists()

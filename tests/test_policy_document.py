@@ -156,3 +156,18 @@ def test_no_reference_list_is_refused():
     text = EXAMPLE.read_text(encoding="utf-8").split("REFERENCES")[0]
     with pytest.raises(InputError, match="no reference list found"):
         parse_policy(text)
+
+
+def test_html_table_header_fields_and_h1_title():
+    page = (
+        "<html><head><title>Site | Widget Policy</title></head><body><h1>Widget Policy</h1>"
+        "<table><tr><td>Effective Date</td><td>01/01/2026</td></tr>"
+        "<tr><td>Last Reviewed</td><td>September 17, 2025</td></tr></table>"
+        "<h2>References</h2>"
+        "<ol><li>Doe J. Widgets. <em>J Widg.</em> 2020; 1: 1. PMID 90000001</li></ol>"
+        "</body></html>"
+    )
+    doc = parse_policy(read_document(page.encode(), "widget.html"))
+    assert doc.title == "Widget Policy"
+    assert (doc.effective_date, doc.last_reviewed) == (date(2026, 1, 1), date(2025, 9, 17))
+    assert [(c.number, c.journal, c.pmid) for c in doc.references] == [(1, "J Widg", "90000001")]
