@@ -41,6 +41,7 @@ background:#eaecee;white-space:nowrap}
 .flag.retraction-notice{background:#fdebd0;color:#7e5109}
 .flag.unchecked,.flag.unresolved{background:#eaecee;color:#555}
 .charts{display:grid;grid-template-columns:1fr;gap:12px}figure{margin:0;max-width:820px}
+figcaption{font-weight:600;color:#1b4f72;margin:4px 0}
 table.counts{width:auto;min-width:360px}
 .state{background:#f4f6f7;padding:10px 14px;border-radius:4px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
@@ -121,8 +122,10 @@ def _header(r: dict[str, Any]) -> str:
 def _charts(r: dict[str, Any]) -> str:
     return (
         '<h2>Evidence at a glance</h2><div class="charts">'
-        f"<figure>{charts.timeline(r['references'])}</figure>"
-        f"<figure>{charts.by_design_and_role(r['references'])}</figure></div>"
+        "<figure><figcaption>Evidence timeline: references per publication year, by design"
+        f"</figcaption>{charts.timeline(r['references'])}</figure>"
+        "<figure><figcaption>References by design and by role in the policy</figcaption>"
+        f"{charts.by_design_and_role(r['references'])}</figure></div>"
     )
 
 

@@ -406,6 +406,9 @@ def _plural(n: int, word: str) -> str:
         "rct": "RCTs",
         "case-report": "case reports",
         "narrative-review": "narrative reviews",
+        "observational": "observational studies",
+        "unknown": "of unknown design",
+        "other": "of other designs",
     }
     label = {
         "rct": "RCT",
@@ -413,6 +416,9 @@ def _plural(n: int, word: str) -> str:
         "case-report": "case report",
         "narrative-review": "narrative review",
         "non-randomized-trial": "non-randomized trial",
+        "observational": "observational study",
+        "unknown": "of unknown design",
+        "other": "of another design",
     }
     if n == 1:
         return f"1 {label.get(word, word)}"
@@ -460,7 +466,12 @@ def state_of_evidence(report: ReportData) -> list[str]:
         f"PubMed, {s['unresolved']} could not be found there and {s['unchecked']} are unchecked."
     ]
     lines.append(f"By design: {design_phrase(s['by_design'])}.")
-    if s["by_role"]["unassigned"] == s["total"]:
+    if s["total"] and not any(r["design_source"] for r in report["references"]):
+        lines.append(
+            "No reference is tagged yet, so designs and roles are unknown "
+            f"(run 'evidence tag --policy {pid}')."
+        )
+    elif s["by_role"]["unassigned"] == s["total"]:
         lines.append(
             "No reference has a role yet, so direct evidence cannot be told apart from "
             f"background (run 'evidence tag --policy {pid}')."

@@ -112,7 +112,7 @@ def _inventory(r: dict[str, Any]) -> str:
     ]
     lines = table(
         ["#", "First author", "Year", "Journal", "Design", "Lvl", "Role", "PMID", "Flags"],
-        [3, 14, 4, 14, 18, 3, 10, 9, 0],
+        [3, 14, 4, 15, 18, 3, 10, 9, 0],
         rows,
     )
     s = r["summary"]
