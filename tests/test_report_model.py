@@ -153,3 +153,35 @@ def test_conclusion_falls_back_to_last_sentences():
         "source": "last sentences of the abstract",
     }
     assert conclusion({"abstract": None}) is None
+
+
+def test_all_checked_and_clean_says_so(engine):
+    from synthetic_report import REFS
+
+    add_synthetic_policy(engine, refs=[REFS[0]])
+    report = build(engine, PID)
+    assert report["basis"]["source"] == "pubmed" and report["basis"]["how_to_resolve"] is None
+    assert report["flags"] == []
+    assert (
+        "No retraction, erratum, expression of concern, update or citation problem was found "
+        "among the 1 checked references." in report["state_of_evidence"]
+    )
+
+
+def test_matched_pmid_is_shown_as_unconfirmed(engine):
+    from sqlmodel import Session, select
+
+    from evidence.store import models as m
+
+    add_synthetic_policy(engine)
+    with Session(engine) as s:
+        ref = s.exec(select(m.Reference).where(m.Reference.number == 8)).one()
+        ref.matched_pmid, ref.match_status = "90000008", "matched, unconfirmed"
+        s.add(ref)
+        s.commit()
+    r8 = build(engine, PID)["references"][7]
+    assert (r8["pmid"], r8["pmid_source"], r8["status"]) == (
+        "90000008",
+        "matched, unconfirmed",
+        "unchecked",
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from evidence.report import charts
 from evidence.report.labels import (
     counts_rows,
+    flag_label,
     flag_lines,
     level_text,
     pmid_text,
@@ -131,7 +132,8 @@ def _charts(r: dict[str, Any]) -> str:
 
 def _flag_badges(ref: dict[str, Any]) -> str:
     return "".join(
-        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">{e(f["kind"])}</span>'
+        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">'
+        f"{e(flag_label(f['kind']))}</span>"
         for f in ref["flags"]
     )
 
