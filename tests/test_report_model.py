@@ -47,6 +47,12 @@ def test_direct_evidence(report):
     d = report["direct_evidence"]
     assert d["strongest_designs"] == ["meta-analysis", "systematic-review"]
     assert d["strongest_level"] == 1
+    assert d["newest_strongest"] == {
+        "number": 2,
+        "pmid": "90000002",
+        "year": 2021,
+        "design": "systematic-review",
+    }
     assert [n["number"] for n in d["newest"]] == [4]
     ma, sr = d["syntheses"]
     assert (ma["included_studies"], ma["conclusion"]["text"]) == (12, SYN_CONCLUSION)
@@ -78,6 +84,7 @@ def test_state_of_evidence_reports_and_does_not_decide(report):
         "The newest direct study is from 2023 (ref 4, PMID 90000004), 2 years before the last "
         "review (2025-06-01)." in lines
     )
+    assert "The newest level-1 study is ref 2, PMID 90000002 (systematic-review, 2021)." in lines
     assert any("retracted (ref 3)" in line and "erratum (ref 2)" in line for line in lines)
     assert lines[-1].endswith("it does not make the coverage decision.")
     assert not any("not covered" in line or "recommend" in line for line in lines)

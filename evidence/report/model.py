@@ -257,6 +257,7 @@ def _direct_evidence(
         "count": len(pairs),
         "strongest_designs": strongest,
         "strongest_level": best,
+        "newest_strongest": _newest_of([r for _, r in pairs if best and _level(r) == best]),
         "newest_year": newest_year,
         "newest": [_ref_key(r) for _, r in pairs if r["year"] == newest_year and newest_year],
         "years_since_newest": _years_since(newest_year, last_reviewed),
@@ -264,6 +265,11 @@ def _direct_evidence(
         "syntheses": [_synthesis(i, r) for i, r in pairs if r["design"] in SYNTHESES],
         "trials": [_trial(i, r) for i, r in pairs if r["design"] == "rct"],
     }
+
+
+def _newest_of(refs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    dated = [r for r in refs if r["year"]]
+    return _ref_key(max(dated, key=lambda r: (r["year"], r["number"]))) if dated else None
 
 
 def _ref_key(r: dict[str, Any]) -> dict[str, Any]:
@@ -497,6 +503,13 @@ def _strongest_lines(d: dict[str, Any]) -> list[str]:
     if d["strongest_designs"]:
         names = " and ".join(_plural(2, x).split(" ", 1)[1] for x in d["strongest_designs"])
         out.append(f"The strongest direct evidence is {names} (level {d['strongest_level']}).")
+    top = d["newest_strongest"]
+    if top:
+        pmid = f", PMID {top['pmid']}" if top["pmid"] else ""
+        out.append(
+            f"The newest level-{d['strongest_level']} study is ref {top['number']}{pmid} "
+            f"({top['design']}, {top['year']})."
+        )
     if d["newest_year"]:
         which = ", ".join(
             f"ref {n['number']}" + (f", PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
