@@ -40,12 +40,19 @@ def counts_rows(summary: dict[str, Any]) -> list[tuple[str, int, int]]:
 def trial_line(t: dict[str, Any]) -> str:
     size = f"n = {t['sample_size']}" if t["sample_size"] else "sample size not stated"
     ph = f", phase {t['phase']}" if t["phase"] else ""
-    return f"{size}{ph}"
+    return f"{size}{ph}{flag_note(t)}"
 
 
 def synthesis_count(s: dict[str, Any]) -> str:
     n = s["included_studies"]
-    return f"{n} included studies" if n else "number of included studies not stated"
+    text = f"{n} included studies" if n else "number of included studies not stated"
+    return text + flag_note(s)
+
+
+def flag_note(item: dict[str, Any]) -> str:
+    """ "; flagged: RETRACTED" when a direct study carries flags (it still counts, visibly)."""
+    kinds = item.get("flags") or []
+    return "; flagged: " + ", ".join(flag_label(k) for k in kinds) if kinds else ""
 
 
 def where(ref: dict[str, Any]) -> str:

@@ -284,6 +284,7 @@ def _synthesis(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
     text = _abstract(i)
     return {
         **_ref_key(r),
+        "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
         "included_studies": included_studies(text),
         "conclusion": conclusion(i.article or {}) if i.article else None,
@@ -295,6 +296,7 @@ def _trial(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
     mods = (i.tag or {}).get("modifiers") or []
     return {
         **_ref_key(r),
+        "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
         "sample_size": sample_size(_abstract(i)),
         "phase": phase(text, mods),
