@@ -192,3 +192,29 @@ def test_matched_pmid_is_shown_as_unconfirmed(engine):
         "matched, unconfirmed",
         "unchecked",
     )
+
+
+@pytest.mark.parametrize("package", ["report", "flags"])
+def test_pure_packages_never_touch_the_store(package):
+    import ast
+
+    root = Path(__file__).parent.parent / "evidence" / package
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith(
+                    (
+                        "evidence.store",
+                        "evidence.services",
+                        "sqlmodel",
+                        "sqlalchemy",
+                        "evidence.cli",
+                        "typer",
+                        "rich",
+                    )
+                ), path
+                if package == "report":
+                    assert not name.startswith("evidence.flags"), path  # no sideways import
