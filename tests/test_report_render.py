@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -109,6 +110,15 @@ def test_write_is_atomic(tmp_path, report):
     write_atomic(target, render(report, "html"))
     assert target.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.html")] == []
+
+
+def test_written_report_is_readable_by_others(tmp_path, report):
+    old = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "new.md", render(report, "md"))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_write_into_missing_folder_is_one_line_error(tmp_path):

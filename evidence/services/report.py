@@ -162,6 +162,15 @@ def render(report: ReportData, fmt: str) -> str:
     raise InputError(f"unknown report format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
 
 
+def _file_mode(target: Path) -> int:
+    """The existing file's mode, else what the umask gives a new file."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, text: str) -> Path:
     """Write a temporary file in the same folder, then rename: never a half-written report."""
     target = Path(path)
@@ -174,6 +183,7 @@ def write_atomic(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
