@@ -58,6 +58,13 @@ from evidence.tagging.text_rules import TITLE_RULES, tag_citation_text, tag_reco
         ("Risk factors for X in Y", "observational", "association study"),
         ("Pathogenesis and Management of X", "narrative-review", "review-like topic"),
         ("X signaling in mice", "other", "laboratory or technical study"),
+        (
+            "Screening for X: Task Force Recommendation Statement",
+            "guideline",
+            "guideline or consensus",
+        ),
+        ("Genome-wide association study of X", "observational", "observational design"),
+        ("Cost-effectiveness of X for Y", "other", "economic evaluation"),
     ],
 )
 def test_each_citation_rule(title, design, rule):
@@ -214,3 +221,26 @@ def test_cochrane_record():
 def test_inline_html_in_abstract_is_ignored():
     r = tag_record_text("Effects of X", "Patients were <i>randomly</i> assigned to X.")
     assert r.design == "rct"
+
+
+def test_clinical_practice_guideline_is_not_the_nejm_series():
+    assert (
+        tag_citation_text("Clinical practice guideline for the management of X").design
+        == "guideline"
+    )
+
+
+def test_network_meta_analysis_in_abstract():
+    r = tag_record_text(
+        "Comparative efficacy of treatments for Z", "Network meta-analysis of 40 trials."
+    )
+    assert r.design == "meta-analysis"
+
+
+def test_phase_title_yields_to_randomization_in_abstract():
+    r = tag_record_text(
+        "X versus Y in Z: a phase III trial", "A multicenter randomized trial in 30 centres."
+    )
+    assert r.design == "rct" and "phase-3" in r.modifiers and "in abstract" in r.signal
+    r = tag_record_text("X versus Y in Z: a phase III trial", "Patients received X.")
+    assert r.design == "non-randomized-trial"

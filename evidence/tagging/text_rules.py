@@ -59,7 +59,7 @@ GUIDELINE_WORDS = (
     r"|\bconsensus (?:statement|conference|report|document|recommendations?|paper)\b"
     r"|\bexpert consensus\b|\bposition (?:statement|paper)\b|\bscientific statement\b"
     r"|\bpractice (?:parameters?|advisory|bulletin)\b|\bappropriate use criteria\b"
-    r"|\bclinical practice recommendations?\b"
+    r"|\bclinical practice recommendations?\b|\bguidance\b|\brecommendation statement\b"
 )
 ABOUT_GUIDELINE = (
     r"\bimplications\b|\bcommentary\b|\bcritique\b|\bcritical appraisal\b|\bwhat'?s new\b"
@@ -100,7 +100,7 @@ TITLE_RULES: tuple[Rule, ...] = (
     Rule(
         "NEJM-style clinical practice review",
         v.NARRATIVE_REVIEW,
-        _r(r"^\s*clinical practice\b"),
+        _r(r"^\s*clinical practice\b(?! guidelines?| recommendations?| parameters?)"),
         0.7,
     ),
     Rule(
@@ -188,7 +188,7 @@ TITLE_RULES: tuple[Rule, ...] = (
             r"|\bdatabase (?:study|analysis)\b"
             r"|\bchart review\b|\bmendelian randomi[sz]ation\b"
             r"|\bqualitative (?:study|exploration|analysis)\b"
-            r"|\bmixed[- ]methods\b|\bsurvey\b|\bnatural history\b"
+            r"|\bmixed[- ]methods\b|\bsurvey\b|\bnatural history\b|\bgenome[- ]wide association\b"
         ),
         0.75,
     ),
@@ -202,6 +202,14 @@ TITLE_RULES: tuple[Rule, ...] = (
             r"|\bin memoriam\b|\bobituary\b|\bopinion\b"
         ),
         0.75,
+    ),
+    Rule(
+        "economic evaluation",
+        v.OTHER,
+        _r(
+            r"\bcost[- ](?:effectiveness|utility|benefit|minimi[sz]ation)\b|\beconomic evaluation\b"
+        ),
+        0.7,
     ),
     Rule(
         "erratum or retraction notice",
@@ -286,7 +294,7 @@ ABSTRACT_RULES: tuple[Rule, ...] = (
         _r(
             r"\b(?:this|a|we performed a|we conducted a|we undertook a)\s+"
             r"(?:systematic review and )?meta-analys[ie]s\b"
-            r"|\brandom[- ]effects?\b"
+            r"|\brandom[- ]effects?\b|\bnetwork meta-analys[ie]s\b"
             r"|\bpooled (?:odds|risk|hazard|relative|mean|estimates?|analysis)\b"
         ),
         0.7,
@@ -311,6 +319,8 @@ ABSTRACT_RULES: tuple[Rule, ...] = (
             r"|\brandomi[sz]ed (?:\d+:\d+|in a \d+:\d+)"
             r"|\brandomi[sz]ed(?:,)? (?:double|single|triple)[- ]blind\b"
             r"|\brandomi[sz]ed,? (?:controlled|clinical|placebo)"
+            r"|\b(?:this|a|the present|our) (?:multi-?cent(?:er|re) |double-blind |pragmatic )*"
+            r"randomi[sz]ed (?:controlled |clinical )?trial\b"
         ),
         0.7,
         negations=RANDOM_NEGATION,
@@ -495,11 +505,16 @@ def tag_record_text(
             0.9,
             extra,
         )
-    hit = first_match(strong_title, t)
+    hit, where = first_match(strong_title, t), "title"
+    if hit and hit[0].design == v.NON_RANDOMIZED_TRIAL:
+        # "a phase III trial" in the title, "patients were randomized" in the abstract
+        randomized = first_match([r for r in ABSTRACT_RULES if r.design == v.RCT], a)
+        if randomized:
+            hit, where = randomized, "abstract"
     if hit:
-        return _result(
-            hit[0], hit[1], "title", RECORD_TEXT, hit[0].confidence, both
-        ).with_modifiers(extra)
+        return _result(hit[0], hit[1], where, RECORD_TEXT, hit[0].confidence, both).with_modifiers(
+            extra
+        )
     hit = first_match(ABSTRACT_RULES, a)
     if hit:
         return _result(
