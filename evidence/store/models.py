@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)  # sqlmodel >= 0.0.50 refuses naive datetimes
 
 
 def _json(default: Any = list) -> Any:
