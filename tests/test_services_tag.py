@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session, select
 from tagging_store import add_article, add_policy, stem_policy
@@ -10,6 +13,9 @@ from evidence.errors import InputError, NotFound
 from evidence.services import tag as svc
 from evidence.services.policy import show_policy
 from evidence.store import models as m
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "stem-cell-pad.txt"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture
@@ -145,3 +151,30 @@ def test_progress_is_reported(stem):
     calls = []
     svc.tag_policies(stem, "stem", progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (4, 4)
+
+
+def test_example_policy_is_tagged_offline_from_its_citations(engine):
+    """The demo's path: the real parser, no PubMed records, tags from the citation text."""
+    from evidence.services.policy import add_policy as ingest
+
+    ingest(
+        engine,
+        EXAMPLE.read_bytes(),
+        EXAMPLE.name,
+        policy_id="stem-cell-pad",
+        title="Stem-Cell Therapy for Peripheral Arterial Disease",
+    )
+    summary = svc.tag_policies(engine, "stem-cell-pad")
+    assert summary.references == 32 and summary.by_source == {"citation-text": 32}
+    labels = {
+        int(c["id"].split("-")[1]): c["design"]
+        for c in json.loads((DATA / "tagging" / "citations.json").read_text())["citations"]
+        if c["id"].startswith("example-")
+    }
+    rows = svc.list_tags(engine, "stem-cell-pad")
+    correct = sum(r["design"] == labels[r["number"]] for r in rows)
+    assert correct / 32 >= 0.85
+    shown = show_policy(engine, "stem-cell-pad")["references"]
+    assert all(r["design"] and r["role"] in ("direct", "background") for r in shown)
+    roles = {r["number"]: r["role"] for r in shown}
+    assert roles[8] == "direct" and roles[26] == "background"  # a stem-cell MA; a PAD guideline
