@@ -178,3 +178,19 @@ def test_example_policy_is_tagged_offline_from_its_citations(engine):
     assert all(r["design"] and r["role"] in ("direct", "background") for r in shown)
     roles = {r["number"]: r["role"] for r in shown}
     assert roles[8] == "direct" and roles[26] == "background"  # a stem-cell MA; a PAD guideline
+
+
+def test_one_unresolved_pmid_cited_differently_by_two_policies_is_stable(engine):
+    add_policy(
+        engine, "a", "Gene Therapy for Z", [], [{"title": "X in Z: a review", "pmid": "90000021"}]
+    )
+    add_policy(
+        engine,
+        "b",
+        "Gene Therapy for Y",
+        [],
+        [{"title": "X in Z: a meta-analysis", "pmid": "90000021"}],
+    )
+    svc.tag_policies(engine)
+    assert svc.tag_policies(engine).changed == 0
+    assert svc.explain(engine, "90000021")["design"] == "meta-analysis"

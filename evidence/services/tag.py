@@ -115,6 +115,8 @@ def _apply_design(
         summary.manual_kept += 1
         return row
     result = compute_tag(ref, article)
+    if _keep_stronger_citation_tag(row, result):
+        return row
     values = dict(
         design=result.design,
         modifiers=list(result.modifiers),
@@ -136,6 +138,17 @@ def _apply_design(
         summary.changed += 1
     session.flush()
     return row
+
+
+def _keep_stronger_citation_tag(row: m.DesignTag | None, result: tagging.TagResult) -> bool:
+    """Two policies citing one unresolved PMID with different wording must not flip its tag on
+    every run: between citation-text answers the more confident one stays."""
+    return (
+        row is not None
+        and row.source == result.source == tagging.CITATION_TEXT
+        and row.design != result.design
+        and row.confidence > result.confidence
+    )
 
 
 def _apply_role(
