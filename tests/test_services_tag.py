@@ -194,3 +194,21 @@ def test_one_unresolved_pmid_cited_differently_by_two_policies_is_stable(engine)
     svc.tag_policies(engine)
     assert svc.tag_policies(engine).changed == 0
     assert svc.explain(engine, "90000021")["design"] == "meta-analysis"
+
+
+def test_manual_tag_follows_a_reference_when_a_pmid_is_matched(stem):
+    svc.tag_policies(stem)
+    svc.set_tag(stem, "stem#4", "editorial", note="it is a comment")
+    with Session(stem) as s:
+        ref = s.exec(select(m.Reference).where(m.Reference.number == 4)).one()
+        ref.matched_pmid = "90000031"
+        s.add(ref)
+        s.commit()
+    add_article(stem, "90000031", title="Pathophysiology of PAD: a review", types=["Review"])
+    svc.tag_policies(stem)
+    view = svc.explain(stem, "90000031")
+    assert (view["design"], view["source"], view["note"]) == (
+        "editorial",
+        "manual",
+        "it is a comment",
+    )

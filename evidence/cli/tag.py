@@ -135,23 +135,28 @@ def list_(
     if json:
         console.emit_json(rows)
         return
+    short = {"publication-type": "types", "record-text": "record", "citation-text": "citation"}
     console.table(
-        ["#", "PMID", "design", "level", "source", "conf", "role", "title"],
+        ["#", "PMID", "design", "level", "role", "from", "conf", "title"],
         [
             [
                 r["number"],
-                r["pmid"],
+                r["pmid"] or "",
                 r["design"] or "(untagged)",
                 r.get("level_label", ""),
-                r.get("source", ""),
-                f"{r['confidence']:.2f}" if r.get("confidence") is not None else "",
                 r["role"] or "",
-                (r["title"] or "")[:60],
+                short.get(r.get("source") or "", r.get("source") or ""),
+                f"{r['confidence']:.2f}" if r.get("confidence") is not None else "",
+                _clip(r["title"] or "", 48),
             ]
             for r in rows
         ],
         title=f"{policy}: {len(rows)} references",
     )
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command("role")

@@ -110,7 +110,7 @@ def _apply_design(
     session: Session, ref: m.Reference, article: m.Article | None, summary: TagSummary
 ) -> m.DesignTag:
     subject = subject_of(ref)
-    row = session.get(m.DesignTag, subject)
+    row = session.get(m.DesignTag, subject) or _carry_manual_tag(session, ref, subject)
     if row is not None and row.source == tagging.MANUAL:
         summary.manual_kept += 1
         return row
@@ -137,6 +137,26 @@ def _apply_design(
         session.add(row)
         summary.changed += 1
     session.flush()
+    return row
+
+
+def _carry_manual_tag(session: Session, ref: m.Reference, subject: str) -> m.DesignTag | None:
+    """A tag set by hand on a reference without PMID follows it once a PMID is matched."""
+    old = session.get(m.DesignTag, f"ref:{ref.id}") if subject.startswith("pmid:") else None
+    if old is None or old.source != tagging.MANUAL:
+        return None
+    row = m.DesignTag(
+        subject=subject,
+        design=old.design,
+        modifiers=list(old.modifiers),
+        level=old.level,
+        source=tagging.MANUAL,
+        signal=old.signal,
+        confidence=old.confidence,
+        note=old.note,
+        tagged_at=_now(),
+    )
+    session.add(row)
     return row
 
 
