@@ -48,3 +48,8 @@ def test_main_json(capsys, tmp_path):
     evaluate.main(["--json", "--shared", str(tmp_path)])
     data = json.loads(capsys.readouterr().out)
     assert data[0]["source"] == "citations / citation-text" and data[0]["per_design"]
+
+
+def test_main_without_data_says_so(capsys, tmp_path):
+    assert evaluate.main(["--data", str(tmp_path)]) == 2
+    assert "no labelled sets" in capsys.readouterr().err

@@ -255,6 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
+    if not (args.data / "citations.json").is_file():
+        print(
+            f"error: no labelled sets in {args.data} (run from a checkout, or pass --data)",
+            file=sys.stderr,
+        )
+        return 2
     results = run(args.data, args.shared)
     blocks = [results["citations"]]
     for key in ("synthetic", "real"):
