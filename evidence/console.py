@@ -17,6 +17,8 @@ from rich.table import Table
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped into a file or a pager: don't squeeze tables into 80 columns
+    out.width = 140
 
 ProgressCallback = Callable[[int, int], None]
 

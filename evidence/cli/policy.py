@@ -133,12 +133,13 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
                 r["journal"],
                 r["pmid"],
                 r["design"] or "",
+                r["evidence_level"] if r["evidence_level"] is not None else "",
                 r["role"] or "",
                 "; ".join(r["warnings"]),
             ]
         )
     console.table(
-        ["#", "first author", "year", "journal", "PMID", "design", "role", "warnings"],
+        ["#", "first author", "year", "journal", "PMID", "design", "level", "role", "warnings"],
         rows,
         title=f"{len(rows)} references",
     )
