@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evidence.store.engine import make_engine
+from evidence.store.engine import make_engine, reachable
 
 
 def store_status(url: str) -> dict[str, Any]:
@@ -13,7 +13,8 @@ def store_status(url: str) -> dict[str, Any]:
 
     engine = make_engine(url)
     try:
-        return status(engine)
+        with reachable(engine):
+            return status(engine)
     finally:
         engine.dispose()
 
@@ -24,7 +25,8 @@ def upgrade_store(url: str) -> dict[str, Any]:
 
     engine = make_engine(url)
     try:
-        before = upgrade_to_head(engine)
+        with reachable(engine):
+            before = upgrade_to_head(engine)
         return {
             "url": engine.url.render_as_string(hide_password=True),
             "before": before,
