@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -193,3 +194,34 @@ def test_cli_refuses_a_newer_store_in_one_line(cli, engine, args):
         "Error: this store was written by a newer evidence (schema 9999); upgrade evidence"
     ]
     assert current_revision(engine) == "9999"  # untouched
+
+
+def test_sqlite_batch_rebuild_of_a_parent_table_keeps_its_children(tmp_path):
+    """What a future batch migration on `reference` does under the migration lock: copy,
+    drop, rename. With foreign keys enforced the drop would fail; the lock turns them off."""
+    from alembic.operations import Operations
+
+    from evidence.store import upgrade
+    from evidence.store.upsert import upsert
+
+    engine = open_store(f"sqlite:///{tmp_path / 'batch.sqlite'}")
+    with transaction(engine) as s:
+        upsert(s, m.Policy, [{"id": "p", "title": "t", "sha256": "0" * 64}], ["id"])
+        upsert(s, m.Reference, [{"policy_id": "p", "revision": 1, "number": 1, "raw": "r"}],
+               ["policy_id", "revision", "number"])  # fmt: skip
+        ref_id = s.exec(select(m.Reference.id)).one()[0]
+        upsert(s, m.CitationFlag, [{"reference_id": ref_id, "kind": "year", "detail": "d"}],
+               ["reference_id", "kind"])  # fmt: skip
+    with engine.connect() as conn:
+        with conn.begin():
+            upgrade._lock(conn)
+            with Operations(MigrationContext.configure(conn)).batch_alter_table(
+                "reference", recreate="always"
+            ):
+                pass
+            upgrade._check_foreign_keys(conn)
+        conn.invalidate()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM citationflag").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
