@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pg  # tests/pg.py: PostgreSQL databases for the db_url fixture
 import pytest
 from typer.testing import CliRunner
-
-import pg  # tests/pg.py: PostgreSQL databases for the db_url fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
