@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,15 @@ app = new_app("Add policy documents to the store and look at them.")
 @app.command("add")
 def add(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Policy document (.txt, .md, .html, .pdf) or - for stdin.")],
-    policy_id: Annotated[Optional[str], typer.Option("--id", help="Policy id (default: from the title).")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Policy title, if the document has none.")] = None,
+    file: Annotated[
+        str, typer.Argument(help="Policy document (.txt, .md, .html, .pdf) or - for stdin.")
+    ],
+    policy_id: Annotated[
+        str | None, typer.Option("--id", help="Policy id (default: from the title).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Policy title, if the document has none.")
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Parse a policy document and store it with its statements, codes and references.
@@ -36,12 +42,23 @@ def add(
         console.warn(w)
     if p.title_source == "default":
         console.say(f"No title in the document; using {p.title!r} (set one with --title).")
-    verb = {"added": "Added", "revised": f"Stored revision {p.revision} of", "unchanged": "Unchanged:"}
+    verb = {
+        "added": "Added",
+        "revised": f"Stored revision {p.revision} of",
+        "unchanged": "Unchanged:",
+    }
     console.say(f"{verb[result.status]} policy {p.id!r} with {result.references} references.")
     if json:
-        console.emit_json({"id": p.id, "title": p.title, "status": result.status,
-                           "revision": p.revision, "references": result.references,
-                           "warnings": result.warnings})
+        console.emit_json(
+            {
+                "id": p.id,
+                "title": p.title,
+                "status": result.status,
+                "revision": p.revision,
+                "references": result.references,
+                "warnings": result.warnings,
+            }
+        )
 
 
 @app.command("list")
@@ -58,8 +75,17 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
         return
     console.table(
         ["id", "title", "rev", "effective", "last reviewed", "refs"],
-        [[r["id"], r["title"], r["revision"], r["effective_date"], r["last_reviewed"], r["references"]]
-         for r in rows],
+        [
+            [
+                r["id"],
+                r["title"],
+                r["revision"],
+                r["effective_date"],
+                r["last_reviewed"],
+                r["references"],
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -82,8 +108,11 @@ def show(
 def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
     out = console.out
     out.print(f"{v['title']}  [{v['id']}, revision {v['revision']}]", style="bold", markup=False)
-    out.print(f"Effective {v['effective_date'] or '?'} · last reviewed {v['last_reviewed'] or '?'}"
-              + (f" · published: {v['published']}" if v["published"] else ""), markup=False)
+    out.print(
+        f"Effective {v['effective_date'] or '?'} · last reviewed {v['last_reviewed'] or '?'}"
+        + (f" · published: {v['published']}" if v["published"] else ""),
+        markup=False,
+    )
     for s in v["statements"]:
         out.print(f"- {s['product']}: {s['status']}", markup=False)
     for c in v["codes"]:
@@ -93,8 +122,20 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
     rows = []
     for r in v["references"]:
         first = r["authors"][0] if r["authors"] else ""
-        rows.append([r["number"], first, r["year"], r["journal"], r["pmid"],
-                     r["design"] or "", r["role"] or "",
-                     "; ".join(r["warnings"])])
-    console.table(["#", "first author", "year", "journal", "PMID", "design", "role", "warnings"], rows,
-                  title=f"{len(rows)} references")
+        rows.append(
+            [
+                r["number"],
+                first,
+                r["year"],
+                r["journal"],
+                r["pmid"],
+                r["design"] or "",
+                r["role"] or "",
+                "; ".join(r["warnings"]),
+            ]
+        )
+    console.table(
+        ["#", "first author", "year", "journal", "PMID", "design", "role", "warnings"],
+        rows,
+        title=f"{len(rows)} references",
+    )

@@ -71,7 +71,10 @@ def add_policy(
 ) -> AddResult:
     """Parse a policy document and store it (new policy, new revision, or nothing new)."""
     text = read_document(data, source)
-    doc = parse_policy(text)
+    try:
+        doc = parse_policy(text)
+    except InputError as exc:  # the parser sees text only; the message must name the file
+        raise InputError(f"{source}: {exc.message}", hint=exc.hint) from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title_text, title_source = _title(doc, title, source)
     pid = slugify(policy_id) if policy_id else slugify(title_text)
@@ -197,9 +200,16 @@ def show_policy(engine: Engine, policy_id: str) -> dict[str, Any]:
             "published": p.published,
             "conclusion": p.conclusion,
             "related": p.related,
-            "statements": [{"product": s.product, "status": s.status, "text": s.text} for s in statements],
+            "statements": [
+                {"product": s.product, "status": s.status, "text": s.text} for s in statements
+            ],
             "codes": [
-                {"code": c.code, "system": c.system, "description": c.description, "position": c.position}
+                {
+                    "code": c.code,
+                    "system": c.system,
+                    "description": c.description,
+                    "position": c.position,
+                }
                 for c in codes
             ],
             "references": [_reference_view(r, tags) for r in refs],
