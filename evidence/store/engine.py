@@ -2,7 +2,8 @@
 
 SQLite: WAL so readers never block the writer, a busy timeout so two processes wait for
 each other instead of failing with "database is locked", foreign keys on. PostgreSQL needs
-nothing special. The schema is created (or, later, migrated) by `open_store`.
+nothing special. `open_store` brings the schema to the code's through the Alembic migrations
+(`evidence.store.upgrade`); nothing calls `create_all` on a user's store.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from evidence.errors import StoreError
 
@@ -45,16 +46,29 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
 
 
-def open_store(url: str) -> Engine:
-    """Open (and create if needed) the store at `url`."""
-    engine = make_engine(url)
-    try:
-        import evidence.store.models  # noqa: F401  (registers the tables)
+def open_store(url: str, upgrade: bool = True) -> Engine:
+    """Open the store at `url`, creating or migrating its schema to this code's.
 
-        SQLModel.metadata.create_all(engine)
+    Raises SchemaTooNew when a newer evidence wrote the store; `upgrade=False` opens it as it
+    is (for `evidence db status`)."""
+    engine = make_engine(url)
+    if not upgrade:
+        return engine
+    from evidence.store.upgrade import upgrade_to_head
+
+    try:
+        upgrade_to_head(engine)
     except OperationalError as exc:
-        raise StoreError(f"cannot open the store at {url}: {exc.orig}") from None
+        engine.dispose()
+        raise StoreError(f"cannot open the store at {_safe(engine)}: {exc.orig}") from None
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _safe(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
 
 
 @contextmanager

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    # Aware: sqlmodel's datetime columns (UTCDateTime) refuse naive values.
+    return datetime.now(timezone.utc)
 
 
 def _json(default: Any = list) -> Any:
@@ -146,6 +147,9 @@ class Unresolved(SQLModel, table=True):
 
 class CitationFlag(SQLModel, table=True):
     """A disagreement between a policy's citation and the PubMed record it names."""
+
+    # one flag per (reference, kind): re-running resolve upserts instead of duplicating
+    __table_args__ = (Index("ux_citationflag_reference_kind", "reference_id", "kind", unique=True),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     reference_id: int = Field(foreign_key="reference.id", index=True)

@@ -1,0 +1,142 @@
+"""Bring a store's schema to the code's: Alembic migrations, run under a lock.
+
+`open_store` calls `upgrade_to_head` on every open. The common case (already at head) is one
+cheap read and takes no lock. Otherwise one transaction holds a lock for the whole check-and-
+upgrade, so two processes opening a fresh store at once never both create tables:
+SQLite takes the write lock up front (`BEGIN IMMEDIATE`; the other process waits out its busy
+timeout), PostgreSQL takes a transaction-scoped advisory lock (and its DDL is transactional).
+
+A store made before migrations existed (tables, no `alembic_version`) is stamped at the
+initial revision and upgraded. A store whose revision this code does not know was written by
+a newer `evidence`: we refuse to touch it (`SchemaTooNew`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+from evidence.errors import SchemaTooNew
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INITIAL_REVISION = "0001"
+# Any constant works; it only has to be the same in every evidence process.
+PG_LOCK_KEY = 0x65766964  # "evid"
+SENTINEL_TABLE = "policy"  # present in every store `create_all` ever made
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic Config built in code: no alembic.ini needed at run time."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The revision this code writes."""
+    head = _scripts().get_current_head()
+    assert head is not None, "no migrations shipped"
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in _scripts().walk_revisions()}
+
+
+def _revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The store's revision; None for a blank (or pre-migration) store."""
+    with engine.connect() as conn:
+        return _revision(conn)
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise SchemaTooNew(
+            f"this store was written by a newer evidence (schema {revision}); upgrade evidence"
+        )
+
+
+def _lock(conn: Connection) -> None:
+    """Serialize migrations across processes for the rest of this transaction."""
+    if conn.dialect.name == "sqlite":
+        # pysqlite opens transactions lazily; take the write lock now, before we read anything.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+
+
+def upgrade_to_head(engine: Engine) -> str | None:
+    """Migrate the store to head; return the revision it had before (None: blank store)."""
+    head = head_revision()
+    before = current_revision(engine)
+    if before == head:
+        return before
+    _check_known(before)
+    with engine.connect() as conn:
+        with conn.begin():
+            _lock(conn)
+            before = _revision(conn)  # another process may have upgraded while we waited
+            _check_known(before)
+            if before == head:
+                return before
+            cfg = alembic_config(conn)
+            if before is None and inspect(conn).has_table(SENTINEL_TABLE):
+                command.stamp(cfg, INITIAL_REVISION)  # a store made by create_all
+            command.upgrade(cfg, "head")
+    return before
+
+
+def status(engine: Engine) -> dict[str, object]:
+    """What `evidence db status` shows."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        state = "up to date"
+    elif current is None:
+        state = "pre-migration (stamp and upgrade)" if _has_tables(engine) else "blank"
+    elif current in known_revisions():
+        state = "behind (run 'evidence db upgrade')"
+    else:
+        state = "newer than this evidence (upgrade evidence)"
+    return {
+        "url": engine.url.render_as_string(hide_password=True),
+        "dialect": engine.dialect.name,
+        "current": current,
+        "head": head,
+        "state": state,
+        "pending": _pending(current or (INITIAL_REVISION if _has_tables(engine) else None)),
+    }
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return inspect(conn).has_table(SENTINEL_TABLE)
+
+
+def _pending(current: str | None) -> list[str]:
+    """Revisions between `current` and head, oldest first ([] for an unknown revision)."""
+    if current is not None and current not in known_revisions():
+        return []
+    revs = list(_scripts().iterate_revisions("head", current or "base"))
+    return [r.revision for r in reversed(revs)]
