@@ -72,6 +72,7 @@ _CODE_LINE = re.compile(
     r"(?P<marks>\**)\s*[:\-–]?\s+(?P<desc>\S.*)$"
 )
 _CODE_INTRO = re.compile(r"\bcodes?\b.*?\b(?:is|are)\s+(?P<position>.+?)\s*:?\s*$", re.I)
+_IDENTIFIER_LINE = re.compile(r"^(?:PMID|PMCID|DOI|NCT\d|HTTPS?:)", re.I)
 _FOOTER_LINK = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
 _DISCLAIMER = re.compile(
     r"^\s*(?:this (?:medical )?policy is|disclaimer\b|©|copyright\b|\(c\)\s*\d{4})", re.I
@@ -116,6 +117,8 @@ def is_heading(line: str) -> bool:
         return False
     if s.lower() in KNOWN_SECTIONS:
         return True
+    if _IDENTIFIER_LINE.match(s):
+        return False
     if not re.search(r"[A-Z]", s) or re.search(r"[a-z]", s) or s[0].isdigit():
         return False
     if _field_value(s) is not None or _PRODUCT.search(s) and not s.startswith("["):
@@ -282,47 +285,77 @@ def _system(code: str, context: str) -> str:
     return "HCPCS"
 
 
+def _logical_lines(lines: list[str]) -> list[str]:
+    """Undo wrapping: a line continues the previous one unless it starts a code, a bullet,
+    or a new paragraph (after a blank line, a capital). PDF text layers wrap everything."""
+    out: list[str] = []
+    after_blank = True
+    for line in lines:
+        s = line.strip()
+        if not s:
+            after_blank = True
+            continue
+        starts = (
+            not out
+            or _CODE_LINE.match(s)
+            or re.match(r"^[-•*]\s", s)
+            or (after_blank and not s[0].islower())
+            or out[-1].endswith(":")
+        )
+        if starts:
+            out.append(s)
+        else:
+            out[-1] = f"{out[-1]} {s}"
+        after_blank = False
+    return out
+
+
 def parse_codes(sections: list[Section]) -> tuple[BillingCode, ...]:
-    codes: list[tuple[str, str, str, str | None]] = []
+    """Code lines under CODING; the sentence introducing a list gives the codes' position."""
+    codes: list[BillingCode] = []
     position: str | None = None
     context = ""
-    last_was_code = False
-    for line in _section(sections, ("coding", "codes", "billing codes")):
-        s = line.strip()
-        match = _CODE_LINE.match(s)
-        intro = _CODE_INTRO.search(s) if s.endswith(":") else None
-        if match and not intro:
-            desc = match.group("desc").strip()
-            codes.append((match.group("code"), desc, context, position))
-            last_was_code = True
-        elif intro:
-            position, context, last_was_code = intro.group("position").rstrip(":").strip(), s, False
-        elif s and last_was_code and not s.endswith(":") and s[0].islower():
-            code, desc, ctx, pos = codes[-1]
-            codes[-1] = (code, f"{desc} {s}", ctx, pos)
-        elif s:
-            last_was_code = False
-    return tuple(
-        BillingCode(code, _system(code, ctx), desc.replace("**", "").strip(), pos)
-        for code, desc, ctx, pos in codes
-    )
+    for line in _logical_lines(_section(sections, ("coding", "codes", "billing codes"))):
+        intro = _CODE_INTRO.search(line) if line.endswith(":") else None
+        match = None if intro else _CODE_LINE.match(line)
+        if intro:
+            position, context = intro.group("position").rstrip(":").strip(), line
+        elif match:
+            code = match.group("code")
+            desc = re.sub(r"\s+", " ", match.group("desc").replace("**", "")).strip()
+            codes.append(BillingCode(code, _system(code, context), desc, position))
+    return tuple(codes)
 
 
 # ---------------------------------------------------------------- references
 
 
 def _reference_lines(sections: list[Section]) -> list[str] | None:
-    """The reference section's lines up to a footer link, a disclaimer or the next heading."""
-    for section in sections:
-        if section.name not in REFERENCE_SECTIONS:
-            continue
-        lines: list[str] = []
+    """The reference section's lines up to a footer link, a disclaimer or the next section.
+
+    An unknown ALL-CAPS line inside the list (a wrapped 'CLINICAL PRACTICE.' or '(ESC).')
+    continues the entry when that entry is unfinished; after a finished entry it ends the list.
+    """
+    start = next((i for i, s in enumerate(sections) if s.name in REFERENCE_SECTIONS), None)
+    if start is None:
+        return None
+    lines: list[str] = []
+    for index in range(start, len(sections)):
+        section = sections[index]
+        if index > start:
+            if section.name in KNOWN_SECTIONS or _entry_finished(lines):
+                break
+            lines.append(section.heading)
         for line in section.lines:
             if _FOOTER_LINK.match(line) or _DISCLAIMER.match(line):
-                break
+                return lines
             lines.append(line)
-        return lines
-    return None
+    return lines
+
+
+def _entry_finished(lines: list[str]) -> bool:
+    last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
+    return not last or bool(re.search(r"(?:PMID:?\s*\d+|NCT\d{8}|\d|\.|\))\s*$", last))
 
 
 def _references(sections: list[Section]) -> tuple[tuple, list[str]]:  # type: ignore[type-arg]

@@ -125,7 +125,8 @@ def pdf_text(data: bytes, name: str) -> str:
         raise InputError(f"{name}: not a readable PDF ({exc})") from None
     if not "".join(pages).strip():
         raise InputError(f"{name}: PDF has no text layer (scanned?); run OCR first")
-    return "\n\n".join(pages)
+    # justified lines come out with runs of spaces between words
+    return "\n\n".join(re.sub(r"[ \t]{2,}", " ", page) for page in pages)
 
 
 # ---------------------------------------------------------------- Markdown and HTML
