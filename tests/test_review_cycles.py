@@ -28,7 +28,11 @@ def test_candidates_come_highest_level_design_first(cycle):
 def test_decide_records_reason_and_note_and_can_change(cycle):
     review.decide(cycle, POLICY, "90000102", "exclude", reason="3", note="sham arm only")
     first = review.candidates(cycle, POLICY)["candidates"][1]
-    assert (first["decision"], first["reason"], first["note"]) == ("exclude", "wrong-comparator", "sham arm only")
+    assert (first["decision"], first["reason"], first["note"]) == (
+        "exclude",
+        "wrong-comparator",
+        "sham arm only",
+    )
     assert first["decided_at"] is not None
     review.decide(cycle, POLICY, "90000102", "include")
     again = review.candidates(cycle, POLICY)["candidates"][1]

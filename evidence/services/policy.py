@@ -88,8 +88,9 @@ def add_policy(
         revision = 1 if policy is None else policy.revision + 1
         policy = _upsert_policy(session, policy, pid, doc, digest, revision, source)
         policy.title, policy.title_source = title_text, title_source
-        _save_revision(session, pid, revision, doc, digest, source)
         session.add(policy)
+        session.flush()  # the policy row first: its revision's rows point at it (foreign keys)
+        _save_revision(session, pid, revision, doc, digest, source)
     status = "added" if revision == 1 else "revised"
     return AddResult(policy, status, len(doc.references), warnings)
 
