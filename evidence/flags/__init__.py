@@ -1,4 +1,1 @@
-"""Checks comparing what a policy says with what PubMed says.
-
-(Stub until the `pubmed` branch lands.)
-"""
+"""Pure checks that flag problems with the studies a policy cites."""

@@ -1,0 +1,228 @@
+"""The report as one self-contained HTML file: inline CSS and SVG, no script, no external asset.
+
+Every value that comes from a record (titles, journals, abstracts, the policy's own text)
+passes through `html.escape`, so a hostile title shows as text and never runs.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from evidence.report import charts
+from evidence.report.labels import (
+    counts_rows,
+    flag_lines,
+    level_text,
+    pmid_text,
+    synthesis_count,
+    trial_line,
+    where,
+)
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#222;max-width:1100px;
+margin:24px auto;padding:0 20px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;border-bottom:2px solid #1b4f72;padding-bottom:3px;
+margin-top:28px;color:#1b4f72}
+.meta{color:#555}
+.basis{background:#fef9e7;border-left:4px solid #b7950b;padding:8px 12px;margin:12px 0}
+.basis.pubmed{background:#e9f7ef;border-color:#117a65}
+table{border-collapse:collapse;width:100%;margin:8px 0;font-size:12.5px}
+th,td{border:1px solid #d5d8dc;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#eaf2f8}tr:nth-child(even) td{background:#fafafa}
+td.num{text-align:right;white-space:nowrap}
+blockquote{margin:6px 0 10px 16px;padding:4px 10px;border-left:3px solid #2e86c1;color:#333}
+.flag{display:inline-block;border-radius:3px;padding:0 4px;margin:1px;font-size:11px;
+background:#eaecee;white-space:nowrap}
+.flag.retracted,.flag.pmid-likely-wrong,.flag.expression-of-concern{background:#f5b7b1;color:#78281f}
+.flag.erratum,.flag.updated,.flag.republished,.flag.superseded,.flag.citation-mismatch,
+.flag.retraction-notice{background:#fdebd0;color:#7e5109}
+.flag.unchecked,.flag.unresolved{background:#eaecee;color:#555}
+.charts{display:grid;grid-template-columns:1fr;gap:12px}
+.state{background:#f4f6f7;padding:10px 14px;border-radius:4px}
+@media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
+tr,svg,blockquote{break-inside:avoid}.basis,.state{border:1px solid #999}}
+"""
+
+
+def e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def render_html(report: dict[str, Any]) -> str:
+    p = report["policy"]
+    body = (
+        _header(report)
+        + _charts(report)
+        + _inventory(report)
+        + _direct(report)
+        + _flags(report)
+        + '<h2>State of the evidence</h2><div class="state"><p>'
+        + e(" ".join(report["state_of_evidence"]))
+        + "</p></div>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Evidence report: {e(p['title'])}</title><style>{CSS}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    trs = "".join("<tr>" + "".join(rows_cells) + "</tr>" for rows_cells in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>'
+
+
+def _td(value: Any, cls: str = "") -> str:
+    return f'<td class="{cls}">{e(value)}</td>' if cls else f"<td>{e(value)}</td>"
+
+
+def _header(r: dict[str, Any]) -> str:
+    p, b = r["policy"], r["basis"]
+    out = [
+        f"<h1>{e(p['title'])}</h1>",
+        f'<div class="meta">Policy <code>{e(p["id"])}</code>'
+        f" · effective {e(p['effective_date'] or '?')}"
+        f" · last reviewed {e(p['last_reviewed'] or '?')}</div>",
+        f'<div class="basis {"pubmed" if b["source"] == "pubmed" else ""}">'
+        f"<b>Basis: {e(b['source'])}."
+        f"</b> {e(b['note'])}."
+        + (f" Resolve with <code>{e(b['how_to_resolve'])}</code>." if b["how_to_resolve"] else "")
+        + "</div>",
+    ]
+    if p["statements"]:
+        out += [
+            "<h2>Coverage</h2>",
+            _table(
+                ["Product", "Status", "Statement"],
+                [[_td(s["product"]), _td(s["status"]), _td(s["text"])] for s in p["statements"]],
+            ),
+        ]
+    if p["codes"]:
+        out += [
+            "<h2>Codes</h2>",
+            _table(
+                ["Code", "System", "Description"],
+                [[_td(c["code"]), _td(c.get("system")), _td(c["description"])] for c in p["codes"]],
+            ),
+        ]
+    out += [
+        "<h2>Conclusion</h2>",
+        f"<blockquote>{e(p['conclusion'] or '(none stated in the policy)')}</blockquote>",
+    ]
+    return "".join(out)
+
+
+def _charts(r: dict[str, Any]) -> str:
+    return (
+        '<h2>Evidence at a glance</h2><div class="charts">'
+        f"<figure>{charts.timeline(r['references'])}</figure>"
+        f"<figure>{charts.by_design_and_role(r['references'])}</figure></div>"
+    )
+
+
+def _flag_badges(ref: dict[str, Any]) -> str:
+    return "".join(
+        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">{e(f["kind"])}</span>'
+        for f in ref["flags"]
+    )
+
+
+def _inventory(r: dict[str, Any]) -> str:
+    s = r["summary"]
+    rows = [
+        [
+            _td(x["number"], "num"),
+            _td(x["first_author"]),
+            _td(x["year"], "num"),
+            _td(x["title"]),
+            _td(x["journal"]),
+            _td(x["design"]),
+            _td(level_text(x["evidence_level"], x["design"]), "num"),
+            _td(x["role"] or "-"),
+            _td(pmid_text(x), "num"),
+            f"<td>{_flag_badges(x)}</td>",
+        ]
+        for x in r["references"]
+    ]
+    counts = [[_td(d), _td(n, "num"), _td(dn, "num")] for d, n, dn in counts_rows(s)]
+    return (
+        f"<h2>Evidence inventory ({s['total']} references)</h2>"
+        f"<p>{s['resolved']} resolved, {s['unresolved']} unresolved, {s['unchecked']} unchecked. "
+        "A PMID marked ? was matched from the citation and is unconfirmed.</p>"
+        + _table(
+            [
+                "#",
+                "First author",
+                "Year",
+                "Title",
+                "Journal",
+                "Design",
+                "Level",
+                "Role",
+                "PMID",
+                "Flags",
+            ],
+            rows,
+            "inventory",
+        )
+        + "<h3>Counts by design</h3>"
+        + _table(["Design", "All", "Direct"], counts, "counts")
+    )
+
+
+def _direct(r: dict[str, Any]) -> str:
+    d = r["direct_evidence"]
+    out = ["<h2>What the direct evidence says</h2>"]
+    if not d["count"]:
+        return (
+            out[0]
+            + "<p>No reference is marked as direct evidence on the policy's intervention.</p>"
+        )
+    out.append(
+        f"<p>{d['count']} direct references. Strongest designs: "
+        f"<b>{e(', '.join(d['strongest_designs']) or 'unknown')}</b>"
+        + (f" (level {e(d['strongest_level'])})." if d["strongest_level"] else ".")
+    )
+    if d["newest_year"]:
+        since = (
+            f"; {e(d['years_since_newest'])} years before the last review ({e(d['last_reviewed'])})"
+            if d["years_since_newest"] is not None
+            else ""
+        )
+        out.append(
+            f" Newest: {e(d['newest_year'])} "
+            f"({e('; '.join(where(n) for n in d['newest']))}){since}."
+        )
+    out.append("</p><ul>")
+    for s in d["syntheses"]:
+        c = s["conclusion"]
+        quote = (
+            f"<blockquote>{e(c['text'])} <small>(PMID {e(s['pmid'])}; {e(c['source'])})</small>"
+            "</blockquote>"
+            if c
+            else "<blockquote>abstract not available (not checked against PubMed)</blockquote>"
+        )
+        out.append(
+            f"<li><b>{e(s['design'])}</b>, {e(where(s))}, {e(s['year'] or '?')}: {e(s['title'])}. "
+            f"{e(synthesis_count(s))}.{quote}</li>"
+        )
+    for t in d["trials"]:
+        out.append(
+            f"<li><b>RCT</b>, {e(where(t))}, {e(t['year'] or '?')}: {e(t['title'])}. "
+            f"{e(trial_line(t))}.</li>"
+        )
+    return "".join(out) + "</ul>"
+
+
+def _flags(r: dict[str, Any]) -> str:
+    lines = flag_lines(r)
+    if not lines:
+        return "<h2>Flags</h2><p>None found.</p>"
+    return f"<h2>Flags ({len(r['flags'])})</h2>" + _table(
+        ["Where", "Flag", "Detail"], [[_td(a), _td(b), _td(c)] for a, b, c in lines], "flags"
+    )

@@ -1,0 +1,96 @@
+"""Words the renderers share, so text, Markdown and HTML name things the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FLAG_LABELS = {
+    "retracted": "RETRACTED",
+    "retraction-notice": "retraction notice",
+    "erratum": "erratum",
+    "expression-of-concern": "expression of concern",
+    "updated": "updated version",
+    "republished": "corrected and republished",
+    "citation-mismatch": "citation mismatch",
+    "pmid-likely-wrong": "PMID likely wrong",
+    "unresolved": "unresolved",
+    "unchecked": "unchecked",
+    "superseded": "superseded",
+}
+
+
+def flag_label(kind: str) -> str:
+    return FLAG_LABELS.get(kind, kind)
+
+
+def ref_flags(ref: dict[str, Any]) -> str:
+    """A reference's flags in a table cell: each kind once."""
+    kinds = list(dict.fromkeys(f["kind"] for f in ref["flags"]))
+    return ", ".join(flag_label(k) for k in kinds)
+
+
+def level_text(level: Any, design: str) -> str:
+    if design == "guideline":
+        return "synth."
+    return "" if level is None else str(level)
+
+
+def pmid_text(ref: dict[str, Any]) -> str:
+    if not ref["pmid"]:
+        return ""
+    return ref["pmid"] + ("?" if ref.get("pmid_source") not in (None, "cited") else "")
+
+
+def counts_rows(summary: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(design, overall, direct) in report order."""
+    by, direct = summary["by_design"], summary["direct_by_design"]
+    return [(d, n, direct.get(d, 0)) for d, n in by.items()]
+
+
+def trial_line(t: dict[str, Any]) -> str:
+    size = f"n = {t['sample_size']}" if t["sample_size"] else "sample size not stated"
+    ph = f", phase {t['phase']}" if t["phase"] else ""
+    return f"{size}{ph}"
+
+
+def synthesis_count(s: dict[str, Any]) -> str:
+    n = s["included_studies"]
+    return f"{n} included studies" if n else "number of included studies not stated"
+
+
+def where(ref: dict[str, Any]) -> str:
+    return f"ref {ref['number']}" + (f", PMID {ref['pmid']}" if ref.get("pmid") else "")
+
+
+def flag_lines(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(where, label, detail) per flag; the many "unchecked" flags collapse into one line."""
+    out, unchecked = [], []
+    for f in report["flags"]:
+        if f["kind"] == "unchecked":
+            unchecked.append(f["number"])
+            continue
+        loc = f"ref {f['number']}" + (f" (PMID {f['pmid']})" if f["pmid"] else "")
+        out.append((loc, flag_label(f["kind"]), f["detail"]))
+    if unchecked:
+        out.append(
+            (
+                ("ref " if len(unchecked) == 1 else "refs ") + number_ranges(unchecked),
+                "unchecked",
+                "not checked against PubMed: no record confirms or flags them",
+            )
+        )
+    return out
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    nums, parts = sorted(set(numbers)), []
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)

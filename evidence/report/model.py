@@ -1,0 +1,503 @@
+"""The evidence report as data: computed once, rendered as text, Markdown, HTML or JSON.
+
+`build_report` is pure: the service gathers a `ReportInput` from the store (the policy, each
+reference with its PubMed record if any, its design tag, and the flags already found) and
+this module turns it into `ReportData`, a JSON-ready dict whose shape `schema.json` pins.
+
+Rules a reviewer can check: a reference is *resolved* when a PubMed record backs it;
+otherwise it is *unresolved* (NCBI said the PMID is unknown) or *unchecked* (never
+compared with PubMed), and an unchecked reference is never reported as clean. Evidence
+strength follows the design's level (Oxford CEBM 2011; guidelines are syntheses and not
+levelled). The state-of-the-evidence paragraph only counts and quotes: it makes no
+coverage decision.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+ReportData = dict[str, Any]
+
+#: default level per design when a tag carries none (Oxford CEBM 2011, treatment benefits)
+DESIGN_LEVEL = {
+    "meta-analysis": 1,
+    "systematic-review": 1,
+    "rct": 2,
+    "non-randomized-trial": 3,
+    "observational": 4,
+    "case-report": 4,
+    "narrative-review": 5,
+    "editorial": 5,
+}
+#: designs in the order reports list them (strongest first)
+DESIGN_ORDER = [
+    "meta-analysis",
+    "systematic-review",
+    "rct",
+    "non-randomized-trial",
+    "observational",
+    "case-report",
+    "guideline",
+    "narrative-review",
+    "editorial",
+    "other",
+    "unknown",
+]
+SYNTHESES = ("meta-analysis", "systematic-review")
+
+
+@dataclass
+class ReferenceInput:
+    """One cited reference with everything the store knows about it."""
+
+    number: int
+    raw: str
+    authors: list[str] = field(default_factory=list)
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None  # cited, or matched by ECitMatch (see pmid_source)
+    pmid_source: str | None = None  # "cited" | "matched, unconfirmed"
+    role: str | None = None
+    article: dict[str, Any] | None = None  # the Article row's fields when resolved
+    unresolved_reason: str | None = None
+    tag: dict[str, Any] | None = None  # {"design", "level", "source", "modifiers", "signal"}
+    flags: list[dict[str, str]] = field(default_factory=list)  # {"kind", "detail"} found upstream
+
+
+@dataclass
+class ReportInput:
+    policy: dict[
+        str, Any
+    ]  # id, title, effective_date, last_reviewed, statements, codes, conclusion
+    references: list[ReferenceInput]
+
+
+def build_report(data: ReportInput) -> ReportData:
+    refs = [_reference(r) for r in data.references]
+    last_reviewed = data.policy.get("last_reviewed")
+    summary = _summary(refs, last_reviewed)
+    flags = [
+        dict(kind=f["kind"], pmid=r["pmid"], number=r["number"], detail=f["detail"])
+        for r in refs
+        for f in r["flags"]
+    ]
+    direct = _direct_evidence(data.references, refs, last_reviewed)
+    report: ReportData = {
+        "policy": _policy(data.policy),
+        "basis": _basis(summary, data.policy["id"]),
+        "references": refs,
+        "summary": summary,
+        "direct_evidence": direct,
+        "flags": flags,
+        "since_last_review": None,
+    }
+    report["state_of_evidence"] = state_of_evidence(report)
+    return report
+
+
+def to_json(report: ReportData) -> str:
+    """The report as JSON (the shape schema.json describes)."""
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+# ---------------------------------------------------------------- parts
+
+
+def _iso(d: Any) -> str | None:
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def _policy(p: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": p["id"],
+        "title": p["title"],
+        "effective_date": _iso(p.get("effective_date")),
+        "last_reviewed": _iso(p.get("last_reviewed")),
+        "statements": [
+            dict(product=s["product"], status=s["status"], text=s["text"])
+            for s in p.get("statements", [])
+        ],
+        "codes": [
+            dict(code=c["code"], system=c.get("system"), description=c["description"])
+            for c in p.get("codes", [])
+        ],
+        "conclusion": p.get("conclusion"),
+    }
+
+
+def _reference(r: ReferenceInput) -> dict[str, Any]:
+    a = r.article or {}
+    tag = r.tag or {}
+    design = tag.get("design") or "unknown"
+    level = tag.get("level") if tag else None
+    flags = list(r.flags)
+    status = "resolved" if r.article else "unresolved" if r.unresolved_reason else "unchecked"
+    if status == "unresolved":
+        flags.append(
+            dict(
+                kind="unresolved",
+                detail=f"PMID {r.pmid} not found in PubMed: {r.unresolved_reason}",
+            )
+        )
+    elif status == "unchecked":
+        why = "no PMID in the citation" if not r.pmid else f"PMID {r.pmid} not yet checked"
+        flags.append(dict(kind="unchecked", detail=f"not checked against PubMed ({why})"))
+    return {
+        "number": r.number,
+        "pmid": r.pmid,
+        "pmid_source": r.pmid_source,
+        "resolved": status == "resolved",
+        "status": status,
+        "first_author": _first_author(r),
+        "title": a.get("title") or r.title,
+        "journal": a.get("journal_iso") or a.get("journal") or r.journal,
+        "year": a.get("year") or r.year,
+        "design": design,
+        "design_source": tag.get("source"),
+        "evidence_level": level,
+        "role": r.role,
+        "flags": flags,
+        "citation": r.raw,
+    }
+
+
+def _first_author(r: ReferenceInput) -> str | None:
+    for au in (r.article or {}).get("authors") or []:
+        if au.get("collective"):
+            return str(au["collective"])
+        if au.get("last"):
+            return f"{au['last']} {au.get('initials') or ''}".strip()
+    return r.authors[0] if r.authors else None
+
+
+def _count(refs: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in DESIGN_ORDER:
+        n = sum(1 for r in refs if r["design"] == d)
+        if n:
+            counts[d] = n
+    return counts
+
+
+def _summary(refs: list[dict[str, Any]], last_reviewed: Any) -> dict[str, Any]:
+    direct = [r for r in refs if r["role"] == "direct"]
+    years = [r["year"] for r in direct if r["year"]]
+    newest = max(years) if years else None
+    return {
+        "total": len(refs),
+        "resolved": sum(r["status"] == "resolved" for r in refs),
+        "unresolved": sum(r["status"] == "unresolved" for r in refs),
+        "unchecked": sum(r["status"] == "unchecked" for r in refs),
+        "by_design": _count(refs),
+        "direct_by_design": _count(direct),
+        "by_role": {
+            role: sum(1 for r in refs if (r["role"] or "unassigned") == role)
+            for role in ("direct", "background", "unassigned")
+        },
+        "newest_direct_year": newest,
+        "years_since_newest_direct": _years_since(newest, last_reviewed),
+    }
+
+
+def _years_since(year: int | None, last_reviewed: Any) -> int | None:
+    if year is None or not isinstance(last_reviewed, date):
+        return None
+    return last_reviewed.year - year
+
+
+def _basis(summary: dict[str, Any], policy_id: str) -> dict[str, Any]:
+    how = f"evidence resolve --policy {policy_id}"
+    if summary["total"] and summary["resolved"] == summary["total"]:
+        return {
+            "source": "pubmed",
+            "note": "every reference was checked against its PubMed record",
+            "how_to_resolve": None,
+        }
+    if summary["resolved"]:
+        rest = summary["total"] - summary["resolved"]
+        return {
+            "source": "pubmed (partial)",
+            "note": f"{summary['resolved']} references rest on PubMed records, {rest} on the "
+            f"citation text only",
+            "how_to_resolve": how,
+        }
+    return {
+        "source": "citation text only",
+        "note": "no reference has been checked against PubMed; designs, years and flags come "
+        "from the policy's citation text",
+        "how_to_resolve": how,
+    }
+
+
+# ---------------------------------------------------------------- direct evidence
+
+
+def _level(ref: dict[str, Any]) -> int | None:
+    return ref["evidence_level"] or DESIGN_LEVEL.get(ref["design"])
+
+
+def _direct_evidence(
+    inputs: list[ReferenceInput], refs: list[dict[str, Any]], last_reviewed: Any
+) -> dict[str, Any]:
+    pairs = [(i, r) for i, r in zip(inputs, refs, strict=True) if r["role"] == "direct"]
+    levels = [lv for _, r in pairs if (lv := _level(r)) is not None]
+    best = min(levels) if levels else None
+    strongest = sorted(
+        {r["design"] for _, r in pairs if _level(r) == best and best is not None},
+        key=DESIGN_ORDER.index,
+    )
+    years = [r["year"] for _, r in pairs if r["year"]]
+    newest_year = max(years) if years else None
+    return {
+        "count": len(pairs),
+        "strongest_designs": strongest,
+        "strongest_level": best,
+        "newest_year": newest_year,
+        "newest": [_ref_key(r) for _, r in pairs if r["year"] == newest_year and newest_year],
+        "years_since_newest": _years_since(newest_year, last_reviewed),
+        "last_reviewed": _iso(last_reviewed),
+        "syntheses": [_synthesis(i, r) for i, r in pairs if r["design"] in SYNTHESES],
+        "trials": [_trial(i, r) for i, r in pairs if r["design"] == "rct"],
+    }
+
+
+def _ref_key(r: dict[str, Any]) -> dict[str, Any]:
+    return {"number": r["number"], "pmid": r["pmid"], "year": r["year"], "design": r["design"]}
+
+
+def _abstract(i: ReferenceInput) -> str:
+    return str((i.article or {}).get("abstract") or "")
+
+
+def _synthesis(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
+    text = _abstract(i)
+    return {
+        **_ref_key(r),
+        "title": r["title"],
+        "included_studies": included_studies(text),
+        "conclusion": conclusion(i.article or {}) if i.article else None,
+    }
+
+
+def _trial(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
+    text = f"{r['title'] or ''}. {_abstract(i)}"
+    mods = (i.tag or {}).get("modifiers") or []
+    return {
+        **_ref_key(r),
+        "title": r["title"],
+        "sample_size": sample_size(_abstract(i)),
+        "phase": phase(text, mods),
+    }
+
+
+_NUM_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUM = r"(\d{1,4}|" + "|".join(_NUM_WORDS) + r")"
+_STUDIES = (
+    r"(?:randomi[sz]ed controlled trials|randomi[sz]ed (?:clinical )?trials|RCTs|trials|studies)"
+)
+_INCLUDED = [
+    re.compile(
+        rf"\b(?:included|including|identified|pooled|analy[sz]ed|comprised|of)\s+(?:a total of\s+)?"
+        rf"{_NUM}\s+(?:\w+\s+){{0,2}}{_STUDIES}\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}{_STUDIES}\s+(?:were|was|met|fulfilled|are)\s+"
+        rf"(?:included|identified|eligible|selected)",
+        re.I,
+    ),
+    re.compile(rf"\b{_NUM}\s+{_STUDIES}\b", re.I),
+]
+
+
+def _to_int(s: str) -> int:
+    return int(s) if s.isdigit() else _NUM_WORDS[s.lower()]
+
+
+def included_studies(abstract: str) -> int | None:
+    """How many studies a meta-analysis or systematic review included, when its abstract says."""
+    for pattern in _INCLUDED:
+        m = pattern.search(abstract)
+        if m:
+            return _to_int(m.group(1))
+    return None
+
+
+_SAMPLE = [
+    re.compile(r"\b[nN]\s*=\s*(\d{2,6})\b"),
+    re.compile(
+        r"\b(\d{2,6})\s+(?:\w+\s+){0,3}(?:patients|participants|subjects|individuals|men|women)"
+        r"\s+(?:\w+\s+){0,3}(?:were\s+)?(?:randomi[sz]ed|enrolled|assigned|included)",
+        re.I,
+    ),
+    re.compile(
+        r"\brandomi[sz]ed\s+(?:a total of\s+)?(\d{2,6})\s+(?:\w+\s+){0,3}"
+        r"(?:patients|participants|subjects)",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:total of|enrolled|included)\s+(\d{2,6})\s+(?:\w+\s+){0,3}"
+        r"(?:patients|participants|subjects)",
+        re.I,
+    ),
+]
+
+
+def sample_size(abstract: str) -> int | None:
+    """An RCT's sample size as its abstract states it ("n = 120", "120 were randomized")."""
+    for pattern in _SAMPLE:
+        m = pattern.search(abstract)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "i/ii": "1/2", "ii/iii": "2/3"}
+_PHASE = re.compile(r"\bphase[\s-]*(i{1,3}/i{1,3}|iv|i{1,3}|[1-4](?:/[1-4])?)\b", re.I)
+
+
+def phase(text: str, modifiers: list[str] | None = None) -> str | None:
+    """A trial's phase ("2", "3", "1/2") from its title/abstract or its tag's modifiers."""
+    m = _PHASE.search(text)
+    if m:
+        raw = m.group(1).lower()
+        return _ROMAN.get(raw, raw)
+    for mod in modifiers or []:
+        mm = re.match(r"phase[\s:-]*(\S+)", str(mod), re.I)
+        if mm:
+            return _ROMAN.get(mm.group(1).lower(), mm.group(1))
+    return None
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def conclusion(article: dict[str, Any]) -> dict[str, Any] | None:
+    """The abstract's conclusion: its CONCLUSION(S) section, else its last two sentences."""
+    for sec in article.get("abstract_sections") or []:
+        label = f"{sec.get('label') or ''} {sec.get('category') or ''}".upper()
+        if "CONCLUSION" in label and sec.get("text"):
+            return {"text": str(sec["text"]).strip(), "source": "CONCLUSIONS section"}
+    abstract = str(article.get("abstract") or "").strip()
+    if not abstract:
+        return None
+    sentences = _SENT.split(abstract)
+    return {"text": " ".join(sentences[-2:]).strip(), "source": "last sentences of the abstract"}
+
+
+# ---------------------------------------------------------------- state of the evidence
+
+
+def _plural(n: int, word: str) -> str:
+    irregular = {
+        "meta-analysis": "meta-analyses",
+        "systematic-review": "systematic reviews",
+        "rct": "RCTs",
+        "case-report": "case reports",
+        "narrative-review": "narrative reviews",
+    }
+    label = {
+        "rct": "RCT",
+        "systematic-review": "systematic review",
+        "case-report": "case report",
+        "narrative-review": "narrative review",
+        "non-randomized-trial": "non-randomized trial",
+    }
+    if n == 1:
+        return f"1 {label.get(word, word)}"
+    return f"{n} {irregular.get(word, label.get(word, word) + 's')}"
+
+
+def design_phrase(counts: dict[str, int]) -> str:
+    return ", ".join(_plural(n, d) for d, n in counts.items()) or "none"
+
+
+_SERIOUS = [
+    "retracted",
+    "retraction-notice",
+    "expression-of-concern",
+    "erratum",
+    "updated",
+    "republished",
+    "pmid-likely-wrong",
+    "citation-mismatch",
+    "unresolved",
+    "superseded",
+]
+
+
+def state_of_evidence(report: ReportData) -> list[str]:
+    """Sentences a reviewer can verify one by one against the tables above them."""
+    s, d, pid = report["summary"], report["direct_evidence"], report["policy"]["id"]
+    lines = [
+        f"The policy cites {s['total']} references; {s['resolved']} were checked against "
+        f"PubMed, {s['unresolved']} could not be found there and {s['unchecked']} are unchecked."
+    ]
+    lines.append(f"By design: {design_phrase(s['by_design'])}.")
+    if s["by_role"]["unassigned"] == s["total"]:
+        lines.append(
+            "No reference has a role yet, so direct evidence cannot be told apart from "
+            f"background (run 'evidence tag --policy {pid}')."
+        )
+    else:
+        lines.append(
+            f"{d['count']} references are direct evidence on the intervention: "
+            f"{design_phrase(s['direct_by_design'])}."
+        )
+        lines += _strongest_lines(d)
+    lines += _flag_lines(report)
+    if report["basis"]["source"] != "pubmed":
+        lines.append(
+            f"This report rests partly or wholly on the citation text; run "
+            f"'{report['basis']['how_to_resolve']}' to check it against PubMed."
+        )
+    lines.append("This summary reports the cited evidence; it does not make the coverage decision.")
+    return lines
+
+
+def _strongest_lines(d: dict[str, Any]) -> list[str]:
+    out = []
+    if d["strongest_designs"]:
+        names = " and ".join(_plural(2, x).split(" ", 1)[1] for x in d["strongest_designs"])
+        out.append(f"The strongest direct evidence is {names} (level {d['strongest_level']}).")
+    if d["newest_year"]:
+        which = ", ".join(
+            f"ref {n['number']}" + (f" PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
+        )
+        since = (
+            f", {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
+            if d["years_since_newest"] is not None
+            else ""
+        )
+        out.append(f"The newest direct study is from {d['newest_year']} ({which}){since}.")
+    return out
+
+
+def _flag_lines(report: ReportData) -> list[str]:
+    counts: dict[str, list[int]] = {}
+    for f in report["flags"]:
+        counts.setdefault(f["kind"], []).append(f["number"])
+    shown = [k for k in _SERIOUS if k in counts]
+    if not shown:
+        checked = report["summary"]["resolved"]
+        return (
+            [
+                f"No retraction, erratum, expression of concern, update or citation problem was "
+                f"found among the {checked} checked references."
+            ]
+            if checked
+            else []
+        )
+    parts = [f"{k} ({', '.join(f'ref {n}' for n in sorted(set(counts[k])))})" for k in shown]
+    return ["Flags: " + "; ".join(parts) + "."]

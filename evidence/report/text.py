@@ -1,0 +1,185 @@
+"""The report for a terminal: plain text, wrapped to 100 columns, tables drawn with spaces."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from evidence.report.labels import (
+    counts_rows,
+    flag_lines,
+    level_text,
+    pmid_text,
+    ref_flags,
+    synthesis_count,
+    trial_line,
+    where,
+)
+
+WIDTH = 100
+
+
+def render_text(report: dict[str, Any]) -> str:
+    parts = [
+        _header(report),
+        _inventory(report),
+        _direct(report),
+        _flags(report),
+        _section("STATE OF THE EVIDENCE", [_wrap(" ".join(report["state_of_evidence"]))]),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        " ".join(str(text).split()),
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+
+
+def _section(title: str, body: list[str]) -> str:
+    return title + "\n" + "-" * len(title) + "\n" + "\n".join(body)
+
+
+def _header(r: dict[str, Any]) -> str:
+    p, b = r["policy"], r["basis"]
+    lines = [
+        f"EVIDENCE REPORT: {p['title']}  [{p['id']}]",
+        "=" * min(WIDTH, 18 + len(p["title"])),
+        f"Effective {p['effective_date'] or '?'} | last reviewed {p['last_reviewed'] or '?'}",
+        _wrap(
+            f"Basis: {b['source']}: {b['note']}."
+            + (f" Resolve with: {b['how_to_resolve']}" if b["how_to_resolve"] else ""),
+            "",
+        ),
+    ]
+    cover = [
+        line
+        for s in p["statements"]
+        for line in (f"  {s['product']}: {s['status']}", _wrap(s["text"], "    "))
+    ]
+    codes = [
+        _wrap(f"{c.get('system') or ''} {c['code']}: {c['description']}".strip(), "  ")
+        for c in p["codes"]
+    ]
+    out = ["\n".join(lines)]
+    if cover:
+        out.append(_section("COVERAGE", cover))
+    if codes:
+        out.append(_section("CODES", codes))
+    out.append(_section("CONCLUSION", [_wrap(p["conclusion"] or "(none stated in the policy)")]))
+    return "\n\n".join(out)
+
+
+def table(headers: Sequence[str], widths: Sequence[int], rows: list[Sequence[Any]]) -> list[str]:
+    """Rows of cells wrapped within fixed column widths (the last column takes the rest)."""
+    widths = list(widths)
+    widths[-1] = max(8, WIDTH - sum(widths[:-1]) - len(widths) + 1)
+    out = [_row(headers, widths), _row(["-" * w for w in widths], widths)]
+    for row in rows:
+        cells = [
+            textwrap.wrap("" if v is None else str(v), w, break_on_hyphens=False) or [""]
+            for v, w in zip(row, widths, strict=False)
+        ]
+        for i in range(max(len(c) for c in cells)):
+            out.append(_row([c[i] if i < len(c) else "" for c in cells], widths))
+    return out
+
+
+def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return " ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+
+
+def _inventory(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            ref["number"],
+            ref["first_author"],
+            ref["year"],
+            ref["journal"],
+            ref["design"],
+            level_text(ref["evidence_level"], ref["design"]),
+            ref["role"] or "-",
+            pmid_text(ref),
+            ref_flags(ref),
+        ]
+        for ref in r["references"]
+    ]
+    lines = table(
+        ["#", "First author", "Year", "Journal", "Design", "Lvl", "Role", "PMID", "Flags"],
+        [3, 14, 4, 16, 20, 6, 10, 9, 0],
+        rows,
+    )
+    s = r["summary"]
+    lines += [
+        "",
+        f"  {s['total']} references: {s['resolved']} resolved, {s['unresolved']} unresolved, "
+        f"{s['unchecked']} unchecked. PMID? = matched by citation, unconfirmed.",
+        "",
+    ]
+    lines += [
+        "  " + line
+        for line in table(
+            ["Design", "All", "Direct"], [22, 5, 6], [list(c) for c in counts_rows(s)]
+        )
+    ]
+    return _section(f"EVIDENCE INVENTORY ({s['total']} references)", lines)
+
+
+def _direct(r: dict[str, Any]) -> str:
+    d = r["direct_evidence"]
+    if not d["count"]:
+        return _section(
+            "DIRECT EVIDENCE",
+            [_wrap("No reference is marked as direct evidence on the policy's intervention.")],
+        )
+    lines = [
+        _wrap(
+            f"{d['count']} direct references. Strongest designs: "
+            f"{', '.join(d['strongest_designs']) or 'unknown'}"
+            + (f" (level {d['strongest_level']})." if d["strongest_level"] else ".")
+        )
+    ]
+    if d["newest_year"]:
+        since = (
+            f"; {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
+            if d["years_since_newest"] is not None
+            else ""
+        )
+        lines.append(
+            _wrap(
+                f"Newest: {d['newest_year']} ("
+                + "; ".join(where(n) for n in d["newest"])
+                + f"){since}."
+            )
+        )
+    for s in d["syntheses"]:
+        lines += [
+            "",
+            _wrap(f"{s['design']}, {where(s)}, {s['year'] or '?'}: {s['title'] or ''}"),
+            _wrap(synthesis_count(s) + ".", "    "),
+        ]
+        c = s["conclusion"]
+        lines.append(
+            _wrap(f'Conclusion ({c["source"]}): "{c["text"]}" (PMID {s["pmid"]})', "    ")
+            if c
+            else _wrap("Conclusion: abstract not available (not checked against PubMed).", "    ")
+        )
+    for t in d["trials"]:
+        lines += [
+            "",
+            _wrap(f"RCT, {where(t)}, {t['year'] or '?'}: {t['title'] or ''}"),
+            _wrap(trial_line(t) + ".", "    "),
+        ]
+    return _section("DIRECT EVIDENCE", lines)
+
+
+def _flags(r: dict[str, Any]) -> str:
+    if not r["flags"]:
+        return _section("FLAGS", [_wrap("None found.")])
+    lines = [_wrap(f"{loc}: {label}: {detail}") for loc, label, detail in flag_lines(r)]
+    return _section(f"FLAGS ({len(r['flags'])})", lines)

@@ -1,0 +1,183 @@
+"""Report use-case: gather one policy's evidence from the store, build and render the report.
+
+The store is read here and only here; `evidence.report` receives plain records. Flags that
+need a rule (PubMed's retraction/erratum marks, superseded guidelines) are computed here
+with `evidence.flags` so that the report package stays free of sideways imports.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from evidence.errors import InputError
+from evidence.flags.article import article_flags
+from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
+from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
+from evidence.services.policy import current_references, get_policy, subject_of
+from evidence.store import models as m
+
+FORMATS = ("text", "md", "html", "json")
+
+
+def gather(engine: Engine, policy_id: str) -> ReportInput:
+    """Everything the report needs about one policy, as plain records."""
+    with Session(engine) as session:
+        p = get_policy(session, policy_id)
+        refs = current_references(session, p)
+        inputs = [_reference_input(session, r) for r in refs]
+        policy = {
+            "id": p.id,
+            "title": p.title,
+            "effective_date": p.effective_date,
+            "last_reviewed": p.last_reviewed,
+            "conclusion": p.conclusion,
+            "statements": [
+                dict(product=s.product, status=s.status, text=s.text)
+                for s in _current(session, m.Statement, p)
+            ],
+            "codes": [
+                dict(code=c.code, system=c.system, description=c.description)
+                for c in _current(session, m.BillingCode, p)
+            ],
+        }
+    _add_superseded(inputs)
+    return ReportInput(policy=policy, references=inputs)
+
+
+def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:
+    stmt = select(model).where(model.policy_id == p.id, model.revision == p.revision)
+    return list(session.exec(stmt.order_by(model.id)))
+
+
+def _reference_input(session: Session, r: m.Reference) -> ReferenceInput:
+    pmid = r.pmid or r.matched_pmid
+    article = session.get(m.Article, pmid) if pmid else None
+    unresolved = session.get(m.Unresolved, pmid) if pmid and article is None else None
+    tag = session.get(m.DesignTag, subject_of(r))
+    flags = [
+        _citation_flag(f)
+        for f in session.exec(
+            select(m.CitationFlag)
+            .where(m.CitationFlag.reference_id == r.id)
+            .order_by(m.CitationFlag.id)
+        )
+    ]
+    if article is not None:
+        flags += [
+            asdict(f)
+            for f in article_flags(article.publication_types, article.comments_corrections)
+        ]
+    return ReferenceInput(
+        number=r.number,
+        raw=r.raw,
+        authors=list(r.authors),
+        title=r.title,
+        journal=r.journal,
+        year=r.year,
+        pmid=pmid,
+        pmid_source=None if not pmid else "cited" if r.pmid else (r.match_status or "matched"),
+        role=r.role,
+        article=_article_dict(article) if article else None,
+        unresolved_reason=unresolved.reason if unresolved else None,
+        tag=dict(
+            design=tag.design,
+            level=tag.level,
+            source=tag.source,
+            modifiers=tag.modifiers,
+            signal=tag.signal,
+        )
+        if tag
+        else None,
+        flags=flags,
+    )
+
+
+def _article_dict(a: m.Article) -> dict[str, Any]:
+    keep = (
+        "pmid",
+        "title",
+        "abstract",
+        "abstract_sections",
+        "journal",
+        "journal_iso",
+        "year",
+        "authors",
+        "publication_types",
+        "comments_corrections",
+    )
+    return {k: getattr(a, k) for k in keep}
+
+
+def _citation_flag(f: m.CitationFlag) -> dict[str, str]:
+    if f.kind == "pmid-likely-wrong":
+        return {"kind": "pmid-likely-wrong", "detail": f.detail}
+    return {"kind": "citation-mismatch", "detail": f"{f.kind}: {f.detail}"}
+
+
+def _add_superseded(inputs: list[ReferenceInput]) -> None:
+    """Flag older guideline editions, from PubMed titles when known, else the citation."""
+    cites = []
+    for r in inputs:
+        title = (r.article or {}).get("title") or r.title or ""
+        design = (r.tag or {}).get("design")
+        if design == "guideline" or (
+            design in (None, "unknown", "other") and looks_like_guideline(title)
+        ):
+            year = (r.article or {}).get("year") or r.year
+            cites.append(GuidelineCite(key=r.number, title=title, year=year, pmid=r.pmid))
+    by_number = {r.number: r for r in inputs}
+    for s in find_superseded(cites):
+        by_number[s.older.key].flags.append({"kind": "superseded", "detail": s.detail})
+
+
+def build(engine: Engine, policy_id: str) -> ReportData:
+    return build_report(gather(engine, policy_id))
+
+
+def render(report: ReportData, fmt: str) -> str:
+    """The report in one of FORMATS."""
+    if fmt == "json":
+        from evidence.report.model import to_json
+
+        return to_json(report)
+    if fmt == "text":
+        from evidence.report.text import render_text
+
+        return render_text(report)
+    if fmt == "md":
+        from evidence.report.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt == "html":
+        from evidence.report.html import render_html
+
+        return render_html(report)
+    raise InputError(f"unknown report format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write a temporary file in the same folder, then rename: never a half-written report."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{path} is a folder", hint="give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        raise
+    return target
