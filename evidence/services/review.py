@@ -60,7 +60,12 @@ def _statement_texts(session: Session, policy: m.Policy) -> list[str]:
 
 
 def _intervention_terms(session: Session, policy: m.Policy) -> list[str]:
-    return list(policy.intervention_terms or [])
+    """The stored (editable) terms, else tagging's derivation from the title and statements."""
+    from evidence.tagging.role import derive_terms
+
+    if policy.intervention_terms:
+        return list(policy.intervention_terms)
+    return derive_terms(policy.title, _statement_texts(session, policy))
 
 
 def derive_query(session: Session, policy: m.Policy, designs: Iterable[str] = ()) -> str:
@@ -201,13 +206,16 @@ def start_cycle(
     today: date | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH,
+    page_size: int = 10_000,
 ) -> StartResult:
     """Open (or resume) a cycle, search PubMed, and store new hits as tagged candidates."""
     with transaction(engine) as session:
         cycle, resumed = _begin_cycle(
             session, policy_id, since, until, query, today or date.today()
         )
-    hits = client.search_all(cycle.query, cycle.since, cycle.until, datetype=cycle.date_type)
+    hits = client.search_all(
+        cycle.query, cycle.since, cycle.until, datetype=cycle.date_type, page_size=page_size
+    )
     with transaction(engine) as session:
         policy = get_policy(session, cycle.policy_id)
         seen = _referenced_pmids(session, policy) | _decided_earlier(session, cycle)
@@ -303,10 +311,8 @@ def _save_tag(session: Session, record: ArticleRecord) -> m.DesignTag | None:
     existing = session.get(m.DesignTag, subject)
     if existing is not None:
         return existing
-    try:
-        from evidence.tagging import tag_article
-    except ImportError:
-        return None
+    from evidence.tagging import tag_article
+
     tag = tag_article(record)
     row = m.DesignTag(
         subject=subject,
