@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 import pytest
 
 from evidence.errors import InputError
-from evidence.review.prisma import parse_decision, parse_reason, prisma_counts
-from evidence.review.prisma_svg import render_prisma_svg
+from evidence.report.prisma_svg import render_prisma_svg
+from evidence.review.prisma import REASON_LABELS, parse_decision, parse_reason, prisma_counts
 
 DECISIONS = [("include", None), ("exclude", "wrong-outcome"), ("exclude", "wrong-outcome"),
              ("exclude", "other"), (None, None)]  # fmt: skip
@@ -53,7 +53,7 @@ def test_decisions():
 
 
 def test_svg_is_wellformed_with_every_count_and_reason():
-    svg = render_prisma_svg(prisma_counts(32, 120, 5, 1, DECISIONS))
+    svg = render_prisma_svg(prisma_counts(32, 120, 5, 1, DECISIONS), REASON_LABELS)
     root = ElementTree.fromstring(svg)
     text = " ".join(t for t in root.itertext())
     phrases = ("(n = 120)", "duplicates (n = 5)", "Records excluded (n = 3)", "wrong outcome: 2",

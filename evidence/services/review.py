@@ -581,4 +581,5 @@ def since_last_review(session: Session, policy_id: str) -> dict[str, Any] | None
         "re_examine": bool(signal),
         "re_examine_designs": signal,
         "prisma": view["counts"],
+        "exclusion_reasons": dict(REASON_LABELS),
     }

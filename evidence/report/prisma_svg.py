@@ -1,17 +1,17 @@
 """The PRISMA 2020 flow diagram of a cycle as inline SVG (boxes and arrows, no script, no fonts).
 
-The layout follows the PRISMA 2020 template for updated reviews: the previous version's studies
-on the left, the new search in the middle column, what was removed or excluded to its right,
-and both streams meeting in the total. Every text is escaped, so the SVG can be pasted as-is
-into the self-contained HTML report.
+It lives with the report's renderers (the report package draws; `evidence.review.prisma`
+counts) and receives the exclusion reasons' labels with the counts. The layout follows the
+PRISMA 2020 template for updated reviews: the previous version's studies on the left, the new
+search in the middle column, what was removed or excluded to its right, and both streams
+meeting in the total. Every text is escaped, so the SVG can be pasted as-is into the
+self-contained HTML report.
 """
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
-
-from evidence.review.prisma import REASON_LABELS
 
 WIDTH = 900
 LINE = 16
@@ -36,7 +36,9 @@ def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
     )
 
 
-def _texts(c: dict[str, Any], reasons: dict[str, int]) -> dict[str, list[str]]:
+def _texts(
+    c: dict[str, Any], reasons: dict[str, int], labels: dict[str, str]
+) -> dict[str, list[str]]:
     return {
         "previous": ["Studies included in the previous",
                      f"version of the review (n = {c['previous_studies']})"],
@@ -47,7 +49,7 @@ def _texts(c: dict[str, Any], reasons: dict[str, int]) -> dict[str, list[str]]:
         "screened": ["Records screened (title/abstract)",
                      f"(n = {c['screened'] + c['not_screened']})"],
         "excluded": [f"Records excluded (n = {c['excluded']})",
-                     *(f"  {REASON_LABELS.get(k, k)}: {v}" for k, v in reasons.items())],
+                     *(f"  {labels.get(k, k)}: {v}" for k, v in reasons.items())],
         "not_screened": [f"Not screened when the cycle closed (n = {c['not_screened']})"],
         "included": ["New studies included in the review", f"(n = {c['included']})"],
         "total": ["Total studies included in the review", f"(n = {c['total']})"],
@@ -58,9 +60,15 @@ _KEYS = ("previous_studies", "identified", "duplicates_removed", "not_retrieved"
          "excluded", "not_screened", "included", "total")  # fmt: skip
 
 
-def render_prisma_svg(counts: dict[str, Any], title: str = "PRISMA 2020 flow of the cycle") -> str:
-    """`counts` as `evidence.review.prisma.prisma_counts` returns them -> an <svg> element."""
-    t = _texts({k: counts.get(k) or 0 for k in _KEYS}, counts.get("excluded_by_reason") or {})
+def render_prisma_svg(
+    counts: dict[str, Any],
+    labels: dict[str, str] | None = None,
+    title: str = "PRISMA 2020 flow of the cycle",
+) -> str:
+    """`counts` as `evidence.review.prisma.prisma_counts` returns them -> an <svg> element;
+    `labels` names the exclusion reasons (slug -> label)."""
+    reasons = counts.get("excluded_by_reason") or {}
+    t = _texts({k: counts.get(k) or 0 for k in _KEYS}, reasons, labels or {})
     left, mid, side, w = 20, 310, 600, 280
     parts: list[str] = []
 
