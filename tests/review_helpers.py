@@ -1,4 +1,4 @@
-"""Helpers the review tests share: a small synthetic policy and synthetic candidates (PMIDs 9000xxxx)."""
+"""Shared by the review tests: a small synthetic policy and candidates (PMIDs 90000001+)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from evidence.store import transaction
 
 POLICY = "gene-pad"
 TERMS = ["stem cells", "bone marrow"]
+STATEMENT = (
+    "Treatment of peripheral arterial disease, including critical limb ischemia, with stem cells "
+    "is not medically necessary."
+)
 
 
 def make_policy(engine, refs: tuple[str, ...] = ("90000001", "90000002")) -> str:  # type: ignore[no-untyped-def]
@@ -20,8 +24,7 @@ def make_policy(engine, refs: tuple[str, ...] = ("90000001", "90000002")) -> str
         s.flush()
         s.add(m.Statement(policy_id=POLICY, revision=1, product="Commercial Products",
                           status="not medically necessary",
-                          text="Treatment of peripheral arterial disease, including critical limb "
-                               "ischemia, with stem cells is not medically necessary."))  # fmt: skip
+                          text=STATEMENT))  # fmt: skip
         for n, pmid in enumerate(refs, 1):
             s.add(m.Reference(policy_id=POLICY, revision=1, number=n, raw=f"Ref {n}", pmid=pmid))
     return POLICY
@@ -29,11 +32,11 @@ def make_policy(engine, refs: tuple[str, ...] = ("90000001", "90000002")) -> str
 
 def add_cycle(engine, number: int, candidates: dict[str, str], status: str = "open") -> int:  # type: ignore[no-untyped-def]
     """A cycle with candidates {pmid: design}, and their Article rows."""
+    search = {"identified": len(candidates) + 2, "duplicates_removed": 2, "not_retrieved": 0}
     with transaction(engine) as s:
         cycle = m.ReviewCycle(policy_id=POLICY, number=number, status=status, query="q",
                               since=date(2025, 9, 17), until=date(2026, 11, 1),
-                              counts={"search": {"identified": len(candidates) + 2,
-                                                 "duplicates_removed": 2, "not_retrieved": 0}})  # fmt: skip
+                              counts={"search": search})  # fmt: skip
         s.add(cycle)
         s.flush()
         for pmid, design in candidates.items():

@@ -1,4 +1,4 @@
-"""Screening decisions, closing, listing and diffing cycles, and the report's section (store-level)."""
+"""Screening decisions, closing, listing and diffing cycles, the report's section (store level)."""
 
 from __future__ import annotations
 
