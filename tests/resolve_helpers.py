@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from evidence.store import models as m
@@ -17,7 +18,15 @@ def make_policy(
 ) -> str:
     """A policy whose current revision cites `pmids` (None = a reference without PMID)."""
     with transaction(engine) as session:
-        session.add(m.Policy(id=policy_id, title="Synthetic policy", sha256="0" * 64, revision=1))
+        session.add(
+            m.Policy(
+                id=policy_id,
+                title="Synthetic policy",
+                sha256="0" * 64,
+                revision=1,
+                ingested_at=datetime.now(timezone.utc),
+            )
+        )
         session.flush()
         number = 0
         for number, pmid in enumerate(pmids, 1):

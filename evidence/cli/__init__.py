@@ -15,7 +15,6 @@ import typer
 
 from evidence.cli.base import new_app
 
-
 app = new_app("Check, tag and review the literature behind health-plan medical policies.")
 
 
@@ -31,7 +30,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     db: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--db", help="Store path or SQLAlchemy URL [env: EVIDENCE_DB; default db/evidence.sqlite]"
         ),

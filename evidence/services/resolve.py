@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete
@@ -187,7 +188,7 @@ def _fetch(
 
 def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
     """One transaction: the batch's articles upserted, its misses recorded, old misses cleared."""
-    now = m.utcnow()
+    now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
     with transaction(engine) as session:
         seen: set[str] = set()
         for a in articles:
