@@ -15,6 +15,7 @@ import typer
 
 from evidence.cli.base import new_app
 
+
 app = new_app("Check, tag and review the literature behind health-plan medical policies.")
 
 
@@ -30,7 +31,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     db: Annotated[
-        str | None,
+        Optional[str],
         typer.Option(
             "--db", help="Store path or SQLAlchemy URL [env: EVIDENCE_DB; default db/evidence.sqlite]"
         ),

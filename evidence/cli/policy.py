@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,8 +17,8 @@ app = new_app("Add policy documents to the store and look at them.")
 def add(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="Policy document (.txt, .md, .html, .pdf) or - for stdin.")],
-    policy_id: Annotated[str | None, typer.Option("--id", help="Policy id (default: from the title).")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Policy title, if the document has none.")] = None,
+    policy_id: Annotated[Optional[str], typer.Option("--id", help="Policy id (default: from the title).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Policy title, if the document has none.")] = None,
     json: JsonFlag = False,
 ) -> None:
     """Parse a policy document and store it with its statements, codes and references.

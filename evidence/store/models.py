@@ -9,7 +9,7 @@ cycles point at those rows. JSON columns hold lists whose shape `evidence.record
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -30,32 +30,32 @@ class Policy(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=200)
     title: str
     title_source: str = "default"  # "option" | "document" | "default"
-    source_file: str | None = None
+    source_file: Optional[str] = None
     sha256: str = Field(max_length=64)
     revision: int = 1
-    effective_date: date | None = None
-    last_reviewed: date | None = None
-    published: str | None = None
-    conclusion: str | None = Field(default=None, sa_column=Column(Text))
+    effective_date: Optional[date] = None
+    last_reviewed: Optional[date] = None
+    published: Optional[str] = None
+    conclusion: Optional[str] = Field(default=None, sa_column=Column(Text))
     related: list[str] = _json()
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
-    search_query: str | None = Field(default=None, sa_column=Column(Text))  # review cycles
+    search_query: Optional[str] = Field(default=None, sa_column=Column(Text))  # review cycles
     ingested_at: datetime = Field(default_factory=utcnow)
 
 
 class PolicyRevision(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("policy_id", "revision"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     policy_id: str = Field(foreign_key="policy.id", index=True)
     revision: int
     sha256: str = Field(max_length=64)
-    source_file: str | None = None
+    source_file: Optional[str] = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     ingested_at: datetime = Field(default_factory=utcnow)
 
 
 class Statement(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     policy_id: str = Field(foreign_key="policy.id", index=True)
     revision: int
     product: str
@@ -64,44 +64,44 @@ class Statement(SQLModel, table=True):
 
 
 class BillingCode(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     policy_id: str = Field(foreign_key="policy.id", index=True)
     revision: int
     code: str
     system: str
     description: str = Field(sa_column=Column(Text, nullable=False))
-    position: str | None = None
+    position: Optional[str] = None
 
 
 class Reference(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("policy_id", "revision", "number"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     policy_id: str = Field(foreign_key="policy.id", index=True)
     revision: int
     number: int
     raw: str = Field(sa_column=Column(Text, nullable=False))
     authors: list[str] = _json()
     et_al: bool = False
-    title: str | None = Field(default=None, sa_column=Column(Text))
-    journal: str | None = None
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    pmid: str | None = Field(default=None, index=True)  # as cited; an Article row once resolved
-    doi: str | None = None
-    nct: str | None = None
+    title: Optional[str] = Field(default=None, sa_column=Column(Text))
+    journal: Optional[str] = None
+    year: Optional[int] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+    volume: Optional[str] = None
+    issue: Optional[str] = None
+    pages: Optional[str] = None
+    pmid: Optional[str] = Field(default=None, index=True)  # as cited; an Article row once resolved
+    doi: Optional[str] = None
+    nct: Optional[str] = None
     warnings: list[str] = _json()
     # set by the citation matcher (ECitMatch) when the policy gives no PMID
-    matched_pmid: str | None = Field(default=None, index=True)
-    match_status: str | None = None  # "matched, unconfirmed" | "not found" | "ambiguous"
-    match_method: str | None = None
+    matched_pmid: Optional[str] = Field(default=None, index=True)
+    match_status: Optional[str] = None  # "matched, unconfirmed" | "not found" | "ambiguous"
+    match_method: Optional[str] = None
     # role in the policy: "direct" | "background"; role_source "auto" | "manual"
-    role: str | None = None
-    role_source: str | None = None
-    role_signal: str | None = None
+    role: Optional[str] = None
+    role_source: Optional[str] = None
+    role_signal: Optional[str] = None
 
 
 # ---------------------------------------------------------------- PubMed
@@ -109,30 +109,30 @@ class Reference(SQLModel, table=True):
 
 class Article(SQLModel, table=True):
     pmid: str = Field(primary_key=True, max_length=20)
-    title: str | None = Field(default=None, sa_column=Column(Text))
-    abstract: str | None = Field(default=None, sa_column=Column(Text))
+    title: Optional[str] = Field(default=None, sa_column=Column(Text))
+    abstract: Optional[str] = Field(default=None, sa_column=Column(Text))
     abstract_sections: list[dict[str, Any]] = _json()
-    journal: str | None = Field(default=None, sa_column=Column(Text))
-    journal_iso: str | None = None
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    doi: str | None = None
-    pmcid: str | None = None
+    journal: Optional[str] = Field(default=None, sa_column=Column(Text))
+    journal_iso: Optional[str] = None
+    year: Optional[int] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+    volume: Optional[str] = None
+    issue: Optional[str] = None
+    pages: Optional[str] = None
+    doi: Optional[str] = None
+    pmcid: Optional[str] = None
     authors: list[dict[str, Any]] = _json()
-    language: str | None = None
+    language: Optional[str] = None
     publication_types: list[dict[str, Any]] = _json()
     mesh: list[dict[str, Any]] = _json()
-    indexing_method: str | None = None
+    indexing_method: Optional[str] = None
     keywords: list[str] = _json()
-    publication_status: str | None = None
-    citation_status: str | None = None
+    publication_status: Optional[str] = None
+    citation_status: Optional[str] = None
     comments_corrections: list[dict[str, Any]] = _json()
     is_book: bool = False
-    raw_xml: str | None = Field(default=None, sa_column=Column(Text))
+    raw_xml: Optional[str] = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime = Field(default_factory=utcnow)
 
 
@@ -147,7 +147,7 @@ class Unresolved(SQLModel, table=True):
 class CitationFlag(SQLModel, table=True):
     """A disagreement between a policy's citation and the PubMed record it names."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     reference_id: int = Field(foreign_key="reference.id", index=True)
     kind: str  # "year" | "volume" | "issue" | "first-page" | "first-author" | "journal" | "title" | "pmid-likely-wrong"
     detail: str = Field(sa_column=Column(Text, nullable=False))
@@ -163,12 +163,12 @@ class DesignTag(SQLModel, table=True):
     subject: str = Field(primary_key=True, max_length=80)
     design: str
     modifiers: list[str] = _json()
-    level: int | None = None
+    level: Optional[int] = None
     source: str  # "manual" | "publication-type" | "record-text" | "citation-text"
     signal: str = Field(sa_column=Column(Text, nullable=False))  # what decided it
     confidence: float = 0.0
-    indexing: str | None = None  # for publication types: "human" | "curated" | "automated"
-    note: str | None = Field(default=None, sa_column=Column(Text))
+    indexing: Optional[str] = None  # for publication types: "human" | "curated" | "automated"
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
     tagged_at: datetime = Field(default_factory=utcnow)
 
 
@@ -177,7 +177,7 @@ class DesignTag(SQLModel, table=True):
 
 class ReviewCycle(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("policy_id", "number"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     policy_id: str = Field(foreign_key="policy.id", index=True)
     number: int
     status: str = "open"  # "open" | "closed"
@@ -188,15 +188,15 @@ class ReviewCycle(SQLModel, table=True):
     identified: int = 0
     counts: dict[str, Any] = _json(dict)  # PRISMA counts, frozen at close
     started_at: datetime = Field(default_factory=utcnow)
-    closed_at: datetime | None = None
+    closed_at: Optional[datetime] = None
 
 
 class Candidate(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cycle_id", "pmid"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="reviewcycle.id", index=True)
     pmid: str = Field(index=True)
-    decision: str | None = None  # None (unscreened) | "include" | "exclude"
-    reason: str | None = None
-    reason_text: str | None = Field(default=None, sa_column=Column(Text))
-    decided_at: datetime | None = None
+    decision: Optional[str] = None  # None (unscreened) | "include" | "exclude"
+    reason: Optional[str] = None
+    reason_text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    decided_at: Optional[datetime] = None
