@@ -222,9 +222,12 @@ class EntrezClient:
             raise EntrezError(self._redact(f"NCBI answered HTTP {status} for {response.url}"))
         try:
             return parse(response.content)
-        except EntrezError as exc:
+        except ParseError as exc:  # NCBI in trouble: worth another try, never worth keeping
             self._forget(response)
             raise _Retry(self._redact(str(exc))) from None
+        except EntrezError:  # a definite answer we cannot use (e.g. the 9,998 retstart wall)
+            self._forget(response)
+            raise
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with full jitter in its upper half, capped."""
@@ -434,7 +437,10 @@ def _parse_esearch(data: bytes) -> SearchResult:
         raise ParseError(f"unreadable esearch answer: {exc}") from None
     error = root.find("ERROR")
     if error is not None and (error.text or "").strip():
-        raise ParseError(f"NCBI esearch error: {error.text.strip()[:200]}")
+        message = error.text.strip()
+        if "cannot be larger than" in message:  # deterministic: retrying will not help
+            raise EntrezError(f"NCBI esearch refused the page: {message.splitlines()[-1][:200]}")
+        raise ParseError(f"NCBI esearch error: {message[:200]}")
     if root.tag != "eSearchResult" or root.find("Count") is None:
         raise ParseError("esearch answer without a Count")
     return SearchResult(
