@@ -22,9 +22,13 @@ def _inline(text: str) -> str:
 
 def to_html(text: str, title: str | None = None) -> str:
     """One block per line; consecutive list items share one list, blank lines close nothing."""
-    out = ["<!DOCTYPE html><html><head><meta charset='utf-8'>",
-           f"<title>{html.escape(title)}</title>" if title else "",
-           "<style>p { color: red } /* PMID 88888888 */</style>", SCRIPT, "</head><body>"]
+    out = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>" if title else "",
+        "<style>p { color: red } /* PMID 88888888 */</style>",
+        SCRIPT,
+        "</head><body>",
+    ]
     open_list = ""
     for line in text.split("\n"):
         s = line.strip()

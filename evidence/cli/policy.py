@@ -33,10 +33,13 @@ def add(
 
     Example: evidence policy add policy.txt --id stem-cell-pad --title "Stem-Cell Therapy for PAD"
     """
-    from evidence.services.policy import add_policy, read_input
+    from evidence.services.policy import add_policy, parse_input, read_input
 
     data, source = read_input(file, sys.stdin.buffer.read() if file == "-" else None)
-    result = add_policy(open_engine(ctx), data, source, policy_id=policy_id, title=title)
+    parsed = parse_input(data, source)  # before opening the store: bad input leaves no trace
+    result = add_policy(
+        open_engine(ctx), data, source, policy_id=policy_id, title=title, parsed=parsed
+    )
     p = result.policy
     for w in result.warnings:
         console.warn(w)

@@ -277,12 +277,13 @@ def find_conclusion(sections: list[Section]) -> str | None:
 # ---------------------------------------------------------------- codes
 
 
-def _system(code: str, context: str) -> str:
+def _system(code: str) -> str:
+    """The code's shape decides: 4 digits + digit/F/T/U is CPT, letter + 4 digits HCPCS."""
     if re.fullmatch(r"\d{4}[0-9FTU]", code):
         return "CPT"
-    if "." in code or re.fullmatch(r"[A-Z]\d[0-9A-Z]", code) or "icd" in context.lower():
-        return "ICD-10-CM"
-    return "HCPCS"
+    if re.fullmatch(r"[A-V]\d{4}", code):
+        return "HCPCS"
+    return "ICD-10-CM"
 
 
 def _logical_lines(lines: list[str]) -> list[str]:
@@ -314,16 +315,15 @@ def parse_codes(sections: list[Section]) -> tuple[BillingCode, ...]:
     """Code lines under CODING; the sentence introducing a list gives the codes' position."""
     codes: list[BillingCode] = []
     position: str | None = None
-    context = ""
     for line in _logical_lines(_section(sections, ("coding", "codes", "billing codes"))):
         intro = _CODE_INTRO.search(line) if line.endswith(":") else None
         match = None if intro else _CODE_LINE.match(line)
         if intro:
-            position, context = intro.group("position").rstrip(":").strip(), line
+            position = intro.group("position").rstrip(":").strip()
         elif match:
             code = match.group("code")
             desc = re.sub(r"\s+", " ", match.group("desc").replace("**", "")).strip()
-            codes.append(BillingCode(code, _system(code, context), desc, position))
+            codes.append(BillingCode(code, _system(code), desc, position))
     return tuple(codes)
 
 

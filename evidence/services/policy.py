@@ -62,19 +62,28 @@ def _title(doc: PolicyDocument, title: str | None, source: str) -> tuple[str, st
     return re.sub(r"[-_]+", " ", stem).strip().capitalize(), "default"
 
 
+def parse_input(data: bytes, source: str) -> tuple[str, PolicyDocument]:
+    """Decode and parse a policy file; errors name the file."""
+    text = read_document(data, source)
+    try:
+        return text, parse_policy(text)
+    except InputError as exc:  # the parser sees text only; the message must name the file
+        raise InputError(f"{source}: {exc.message}", hint=exc.hint) from None
+
+
 def add_policy(
     engine: Engine,
     data: bytes,
     source: str,
     policy_id: str | None = None,
     title: str | None = None,
+    parsed: tuple[str, PolicyDocument] | None = None,
 ) -> AddResult:
-    """Parse a policy document and store it (new policy, new revision, or nothing new)."""
-    text = read_document(data, source)
-    try:
-        doc = parse_policy(text)
-    except InputError as exc:  # the parser sees text only; the message must name the file
-        raise InputError(f"{source}: {exc.message}", hint=exc.hint) from None
+    """Parse a policy document and store it (new policy, new revision, or nothing new).
+
+    Pass `parsed` (from `parse_input`) to parse before opening the store, so that a bad
+    file leaves no trace, not even a new empty database."""
+    text, doc = parsed if parsed is not None else parse_input(data, source)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title_text, title_source = _title(doc, title, source)
     pid = slugify(policy_id) if policy_id else slugify(title_text)
@@ -89,7 +98,7 @@ def add_policy(
         policy = _upsert_policy(session, policy, pid, doc, digest, revision, source)
         policy.title, policy.title_source = title_text, title_source
         session.add(policy)
-        session.flush()  # the policy row first: its revision's rows point at it (foreign keys)
+        session.flush()  # the policy row first: revisions, statements and codes point at it
         _save_revision(session, pid, revision, doc, digest, source)
     status = "added" if revision == 1 else "revised"
     return AddResult(policy, status, len(doc.references), warnings)

@@ -16,8 +16,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    # Aware: sqlmodel's datetime columns (UTCDateTime) refuse naive values.
-    return datetime.now(timezone.utc)
+    return datetime.now(timezone.utc)  # sqlmodel >= 0.0.50 refuses naive datetimes
 
 
 def _json(default: Any = list) -> Any:
