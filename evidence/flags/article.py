@@ -62,7 +62,7 @@ def article_flags(
         kind = _LINKS.get(str(link.get("ref_type") or ""))
         if kind:
             found.setdefault(kind, []).append(_describe_link(link))
-    return [ArticleFlag(kind, f"{LABELS[kind]}: " + "; ".join(why)) for kind, why in found.items()]
+    return [ArticleFlag(kind, "; ".join(why)) for kind, why in found.items()]
 
 
 def _describe_link(link: Mapping[str, Any]) -> str:

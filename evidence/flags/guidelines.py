@@ -82,9 +82,22 @@ def bodies(title: str) -> frozenset[str]:
     return frozenset(found - _NOT_BODIES)
 
 
+_AUTHORSHIP = re.compile(
+    r"\b(?:a report of|the task force|task force|endorsed by|in collaboration with)\b.*",
+    re.I | re.S,
+)
+
+
 def topic(title: str) -> frozenset[str]:
-    """Content words of the title, stemmed to their first five letters."""
-    words = re.findall(r"[a-z]+", title.lower())
+    """Content words of the title, stemmed to their first five letters.
+
+    The authorship tail ("A Report of the ... Task Force"), the bodies' names and all-caps
+    acronyms are left out: they say who wrote it, not what it is about.
+    """
+    low = re.sub(r"\b[A-Z]{2,8}\b", " ", _AUTHORSHIP.sub("", title)).lower()  # acronyms: bodies
+    for name in FULL_NAMES:
+        low = low.replace(name, " ")
+    words = re.findall(r"[a-z]+", low)
     return frozenset(w[:5] for w in words if len(w) > 2 and w not in _STOP)
 
 

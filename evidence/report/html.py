@@ -12,6 +12,7 @@ from typing import Any
 from evidence.report import charts, since_review
 from evidence.report.labels import (
     counts_rows,
+    flag_label,
     flag_lines,
     level_text,
     pmid_text,
@@ -40,7 +41,9 @@ background:#eaecee;white-space:nowrap}
 .flag.erratum,.flag.updated,.flag.republished,.flag.superseded,.flag.citation-mismatch,
 .flag.retraction-notice{background:#fdebd0;color:#7e5109}
 .flag.unchecked,.flag.unresolved{background:#eaecee;color:#555}
-.charts{display:grid;grid-template-columns:1fr;gap:12px}
+.charts{display:grid;grid-template-columns:1fr;gap:12px}figure{margin:0;max-width:820px}
+figcaption{font-weight:600;color:#1b4f72;margin:4px 0}
+table.counts{width:auto;min-width:360px}
 .state{background:#f4f6f7;padding:10px 14px;border-radius:4px}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
 tr,svg,blockquote{break-inside:avoid}.basis,.state{border:1px solid #999}}
@@ -121,14 +124,17 @@ def _header(r: dict[str, Any]) -> str:
 def _charts(r: dict[str, Any]) -> str:
     return (
         '<h2>Evidence at a glance</h2><div class="charts">'
-        f"<figure>{charts.timeline(r['references'])}</figure>"
-        f"<figure>{charts.by_design_and_role(r['references'])}</figure></div>"
+        "<figure><figcaption>Evidence timeline: references per publication year, by design"
+        f"</figcaption>{charts.timeline(r['references'])}</figure>"
+        "<figure><figcaption>References by design and by role in the policy</figcaption>"
+        f"{charts.by_design_and_role(r['references'])}</figure></div>"
     )
 
 
 def _flag_badges(ref: dict[str, Any]) -> str:
     return "".join(
-        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">{e(f["kind"])}</span>'
+        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">'
+        f"{e(flag_label(f['kind']))}</span>"
         for f in ref["flags"]
     )
 
@@ -154,7 +160,8 @@ def _inventory(r: dict[str, Any]) -> str:
     return (
         f"<h2>Evidence inventory ({s['total']} references)</h2>"
         f"<p>{s['resolved']} resolved, {s['unresolved']} unresolved, {s['unchecked']} unchecked. "
-        "A PMID marked ? was matched from the citation and is unconfirmed.</p>"
+        "A PMID marked ? was matched from the citation and is unconfirmed; level syn: "
+        "a guideline, a synthesis that is not levelled.</p>"
         + _table(
             [
                 "#",

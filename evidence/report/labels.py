@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-FLAG_LABELS = {
-    "retracted": "RETRACTED",
-    "retraction-notice": "retraction notice",
-    "erratum": "erratum",
-    "expression-of-concern": "expression of concern",
-    "updated": "updated version",
-    "republished": "corrected and republished",
-    "citation-mismatch": "citation mismatch",
-    "pmid-likely-wrong": "PMID likely wrong",
-    "unresolved": "unresolved",
-    "unchecked": "unchecked",
-    "superseded": "superseded",
-}
+from evidence.report.model import FLAG_NAMES
+
+FLAG_LABELS = {**FLAG_NAMES, "retracted": "RETRACTED"}
 
 
 def flag_label(kind: str) -> str:
@@ -31,7 +21,7 @@ def ref_flags(ref: dict[str, Any]) -> str:
 
 def level_text(level: Any, design: str) -> str:
     if design == "guideline":
-        return "synth."
+        return "syn"
     return "" if level is None else str(level)
 
 

@@ -144,7 +144,7 @@ def _reference(r: ReferenceInput) -> dict[str, Any]:
         flags.append(
             dict(
                 kind="unresolved",
-                detail=f"PMID {r.pmid} not found in PubMed: {r.unresolved_reason}",
+                detail=f"NCBI did not return PMID {r.pmid}: {r.unresolved_reason}",
             )
         )
     elif status == "unchecked":
@@ -260,6 +260,7 @@ def _direct_evidence(
         "count": len(pairs),
         "strongest_designs": strongest,
         "strongest_level": best,
+        "newest_strongest": _newest_of([r for _, r in pairs if best and _level(r) == best]),
         "newest_year": newest_year,
         "newest": [_ref_key(r) for _, r in pairs if r["year"] == newest_year and newest_year],
         "years_since_newest": _years_since(newest_year, last_reviewed),
@@ -267,6 +268,11 @@ def _direct_evidence(
         "syntheses": [_synthesis(i, r) for i, r in pairs if r["design"] in SYNTHESES],
         "trials": [_trial(i, r) for i, r in pairs if r["design"] == "rct"],
     }
+
+
+def _newest_of(refs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    dated = [r for r in refs if r["year"]]
+    return _ref_key(max(dated, key=lambda r: (r["year"], r["number"]))) if dated else None
 
 
 def _ref_key(r: dict[str, Any]) -> dict[str, Any]:
@@ -409,6 +415,9 @@ def _plural(n: int, word: str) -> str:
         "rct": "RCTs",
         "case-report": "case reports",
         "narrative-review": "narrative reviews",
+        "observational": "observational studies",
+        "unknown": "of unknown design",
+        "other": "of other designs",
     }
     label = {
         "rct": "RCT",
@@ -416,6 +425,9 @@ def _plural(n: int, word: str) -> str:
         "case-report": "case report",
         "narrative-review": "narrative review",
         "non-randomized-trial": "non-randomized trial",
+        "observational": "observational study",
+        "unknown": "of unknown design",
+        "other": "of another design",
     }
     if n == 1:
         return f"1 {label.get(word, word)}"
@@ -425,6 +437,21 @@ def _plural(n: int, word: str) -> str:
 def design_phrase(counts: dict[str, int]) -> str:
     return ", ".join(_plural(n, d) for d, n in counts.items()) or "none"
 
+
+#: flag kind -> how reports name it (an erratum is not a retraction)
+FLAG_NAMES = {
+    "retracted": "retracted",
+    "retraction-notice": "retraction notice cited",
+    "erratum": "erratum",
+    "expression-of-concern": "expression of concern",
+    "updated": "updated version",
+    "republished": "corrected and republished",
+    "citation-mismatch": "citation mismatch",
+    "pmid-likely-wrong": "PMID likely wrong",
+    "unresolved": "unresolved",
+    "unchecked": "unchecked",
+    "superseded": "superseded guideline",
+}
 
 _SERIOUS = [
     "retracted",
@@ -448,7 +475,12 @@ def state_of_evidence(report: ReportData) -> list[str]:
         f"PubMed, {s['unresolved']} could not be found there and {s['unchecked']} are unchecked."
     ]
     lines.append(f"By design: {design_phrase(s['by_design'])}.")
-    if s["by_role"]["unassigned"] == s["total"]:
+    if s["total"] and not any(r["design_source"] for r in report["references"]):
+        lines.append(
+            "No reference is tagged yet, so designs and roles are unknown "
+            f"(run 'evidence tag --policy {pid}')."
+        )
+    elif s["by_role"]["unassigned"] == s["total"]:
         lines.append(
             "No reference has a role yet, so direct evidence cannot be told apart from "
             f"background (run 'evidence tag --policy {pid}')."
@@ -475,9 +507,16 @@ def _strongest_lines(d: dict[str, Any]) -> list[str]:
     if d["strongest_designs"]:
         names = " and ".join(_plural(2, x).split(" ", 1)[1] for x in d["strongest_designs"])
         out.append(f"The strongest direct evidence is {names} (level {d['strongest_level']}).")
+    top = d["newest_strongest"]
+    if top:
+        pmid = f", PMID {top['pmid']}" if top["pmid"] else ""
+        out.append(
+            f"The newest level-{d['strongest_level']} study is ref {top['number']}{pmid} "
+            f"({top['design']}, {top['year']})."
+        )
     if d["newest_year"]:
         which = ", ".join(
-            f"ref {n['number']}" + (f" PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
+            f"ref {n['number']}" + (f", PMID {n['pmid']}" if n["pmid"] else "") for n in d["newest"]
         )
         since = (
             f", {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
@@ -503,5 +542,7 @@ def _flag_lines(report: ReportData) -> list[str]:
             if checked
             else []
         )
-    parts = [f"{k} ({', '.join(f'ref {n}' for n in sorted(set(counts[k])))})" for k in shown]
+    parts = [
+        f"{FLAG_NAMES[k]} ({', '.join(f'ref {n}' for n in sorted(set(counts[k])))})" for k in shown
+    ]
     return ["Flags: " + "; ".join(parts) + "."]

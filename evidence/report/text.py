@@ -79,7 +79,8 @@ def _header(r: dict[str, Any]) -> str:
 def table(headers: Sequence[str], widths: Sequence[int], rows: list[Sequence[Any]]) -> list[str]:
     """Rows of cells wrapped within fixed column widths (the last column takes the rest)."""
     widths = list(widths)
-    widths[-1] = max(8, WIDTH - sum(widths[:-1]) - len(widths) + 1)
+    if not widths[-1]:  # 0: the last column takes what is left of the line
+        widths[-1] = max(8, WIDTH - sum(widths[:-1]) - len(widths) + 1)
     out = [_row(headers, widths), _row(["-" * w for w in widths], widths)]
     for row in rows:
         cells = [
@@ -112,14 +113,15 @@ def _inventory(r: dict[str, Any]) -> str:
     ]
     lines = table(
         ["#", "First author", "Year", "Journal", "Design", "Lvl", "Role", "PMID", "Flags"],
-        [3, 14, 4, 16, 20, 6, 10, 9, 0],
+        [3, 14, 4, 15, 18, 3, 10, 9, 0],
         rows,
     )
     s = r["summary"]
     lines += [
         "",
         f"  {s['total']} references: {s['resolved']} resolved, {s['unresolved']} unresolved, "
-        f"{s['unchecked']} unchecked. PMID? = matched by citation, unconfirmed.",
+        f"{s['unchecked']} unchecked.",
+        "  PMID? = matched from the citation, unconfirmed; Lvl syn = guideline (not levelled).",
         "",
     ]
     lines += [
