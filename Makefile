@@ -47,3 +47,17 @@ fmt: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db/*.sqlite* reports .pytest_cache
+
+# Schema migrations (docs/STORE.md). `migration` adds the next revision from the models;
+# `migration-initial` rewrites 0001 from the models (pre-release only); `migration-check`
+# fails when models and migrations disagree.
+.PHONY: migration migration-initial migration-check
+MSG ?= schema change
+migration: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen revision "$(MSG)"
+
+migration-initial: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen initial
+
+migration-check: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen check

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import pg  # tests/pg.py: PostgreSQL databases for the db_url fixture
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE = ROOT / "examples" / "stem-cell-pad.txt"
@@ -29,9 +31,16 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCE_EUTILS_URL", CLOSED_PORT_URL)
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+@pytest.fixture(params=pg.DB_KINDS)
+def db_url(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The test's store: SQLite, and PostgreSQL too when EVIDENCE_TEST_PG names a server
+    (a fresh database per test). EVIDENCE_DB points at it, so the `cli` fixture uses it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+        return
+    with pg.fresh_database() as url:
+        monkeypatch.setenv("EVIDENCE_DB", url)
+        yield url
 
 
 @pytest.fixture
