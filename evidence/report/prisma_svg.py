@@ -72,8 +72,8 @@ def render_prisma_svg(
     left, mid, side, w = 20, 310, 600, 280
     parts: list[str] = []
 
-    def box(key: str, x: float, y: float) -> float:
-        svg, h = _box(int(x), int(y), w, t[key])
+    def box(key: str, x: float, y: float, width: int = w) -> float:
+        svg, h = _box(int(x), int(y), width, t[key])
         parts.append(svg)
         return h
 
@@ -95,7 +95,7 @@ def render_prisma_svg(
     parts.append(_arrow(mid + w / 2, y + screened_h, mid + w / 2, y_inc))
 
     y_tot = y_inc + new_h + 40
-    total_h = box("total", left + 145, y_tot)
+    total_h = box("total", left + w / 2 - 60, y_tot, width=mid - left + 120)  # under both arrows
     parts.append(_arrow(left + w / 2, 20 + prev_h, left + w / 2, y_tot))
     parts.append(_arrow(mid + w / 2, y_inc + new_h, mid + w / 2, y_tot))
     height = int(y_tot + total_h + 20)
