@@ -21,6 +21,7 @@ from evidence.flags.article import article_flags
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
 from evidence.services.policy import current_references, get_policy, subject_of
+from evidence.services.review import since_last_review
 from evidence.store import models as m
 
 FORMATS = ("text", "md", "html", "json")
@@ -47,8 +48,9 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
                 for c in _current(session, m.BillingCode, p)
             ],
         }
+        since = since_last_review(session, p.id)
     _add_superseded(inputs)
-    return ReportInput(policy=policy, references=inputs)
+    return ReportInput(policy=policy, references=inputs, since_last_review=since)
 
 
 def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:

@@ -203,3 +203,7 @@ class Candidate(SQLModel, table=True):
     reason: Optional[str] = None
     reason_text: Optional[str] = Field(default=None, sa_column=Column(Text))
     decided_at: Optional[datetime] = None
+    # review cycles (issue #6): the design tag when the candidate was stored, and the screening stage
+    design: Optional[str] = None
+    level: Optional[int] = None
+    stage: str = "title-abstract"
