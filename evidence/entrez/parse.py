@@ -172,7 +172,7 @@ def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(**_PARSER_OPTIONS)
 
 
-def _check_body(data: bytes) -> None:
+def check_body(data: bytes) -> None:
     head = data[:4096].lstrip().lower()
     if not head:
         raise ParseError("NCBI sent an empty answer instead of PubMed XML")
@@ -188,7 +188,7 @@ def _snippet(data: bytes, size: int = 80) -> str:
 
 
 def _root(data: bytes) -> etree._Element:
-    _check_body(data)
+    check_body(data)
     try:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
