@@ -33,7 +33,7 @@ def test_slots_are_spaced_and_never_exceed_the_rate(rate):
         sent.append(clock.now)
     for t in sent:
         assert sum(1 for s in sent if t <= s < t + 1.0) <= rate
-    gaps = [b - a for a, b in zip(sent, sent[1:])]
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
     assert min(gaps) >= 1.0 / rate  # evenly spaced, no bursts
     assert sent[-1] - sent[0] <= (len(sent) - 1) * 1.1 / rate  # and not much slower
 
