@@ -60,40 +60,48 @@ def _text(node: Any, path: str) -> str | None:
     return "".join(found.itertext()).strip() or None
 
 
-def _year(el: Any) -> int | None:
-    raw = _text(el, ".//JournalIssue/PubDate/Year") or _text(
-        el, ".//JournalIssue/PubDate/MedlineDate"
-    )
-    raw = raw or _text(el, ".//Book/PubDate/Year")
+def _year(art: Any) -> int | None:
+    raw = _text(art, "Journal/JournalIssue/PubDate/Year")
+    raw = raw or _text(art, "Journal/JournalIssue/PubDate/MedlineDate")
+    raw = raw or _text(art, "Book/PubDate/Year")
     return int(raw[:4]) if raw and raw[:4].isdigit() else None
 
 
 def _article(el: Any) -> Article:
+    """Direct paths only: `.//` would also walk the (long) reference lists."""
+    cit = el.find("MedlineCitation")
+    if cit is None:
+        cit = el.find("BookDocument")
+    if cit is None:
+        raise ParseError(f"a {el.tag} without MedlineCitation or BookDocument")
+    art = cit.find("Article")
+    if art is None:
+        art = cit
     authors = []
-    for a in el.findall(".//AuthorList/Author"):
+    for a in art.findall("AuthorList/Author"):
+        get = a.findtext  # plain text fields: the C fast path
         authors.append(
             {
-                "last": _text(a, "LastName"),
-                "fore": _text(a, "ForeName"),
-                "initials": _text(a, "Initials"),
+                "last": get("LastName"),
+                "fore": get("ForeName"),
+                "initials": get("Initials"),
                 "collective": _text(a, "CollectiveName"),
-                "affiliation": _text(a, "AffiliationInfo/Affiliation"),
+                "affiliation": get("AffiliationInfo/Affiliation"),
             }
         )
     pts = [
         {"ui": p.get("UI"), "name": "".join(p.itertext()).strip()}
-        for p in el.findall(".//PublicationTypeList/PublicationType")
+        for p in art.findall("PublicationTypeList/PublicationType")
     ]
-    doi = _text(el, ".//PubmedData/ArticleIdList/ArticleId[@IdType='doi']") or _text(
-        el, ".//ELocationID[@EIdType='doi']"
+    doi = _text(el, "PubmedData/ArticleIdList/ArticleId[@IdType='doi']") or _text(
+        art, "ELocationID[@EIdType='doi']"
     )
-    pmid = _text(el, ".//MedlineCitation/PMID") or _text(el, ".//BookDocument/PMID") or ""
     return Article(
-        pmid=pmid,
-        title=_text(el, ".//ArticleTitle") or _text(el, ".//BookTitle"),
-        journal=_text(el, ".//Journal/Title"),
-        journal_iso=_text(el, ".//Journal/ISOAbbreviation"),
-        year=_year(el),
+        pmid=_text(cit, "PMID") or "",
+        title=_text(art, "ArticleTitle") or _text(art, "Book/BookTitle"),
+        journal=_text(art, "Journal/Title"),
+        journal_iso=_text(art, "Journal/ISOAbbreviation"),
+        year=_year(art),
         authors=authors,
         publication_types=pts,
         doi=doi,
