@@ -62,4 +62,4 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
-from tests.fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)
+from fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)
