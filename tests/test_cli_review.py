@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from conftest import EXAMPLE
 
 POLICY = "stem-cell-pad"
 UNTIL = "2026-11-01"

@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy import text
 
-from tests.fake_eutils import synthetic_pmids
-from tests.review_helpers import POLICY, make_policy
+from fake_eutils import synthetic_pmids
+from review_helpers import POLICY, make_policy
 
 HITS = 600  # three efetch batches of 200, each its own transaction
 

@@ -9,7 +9,7 @@ import pytest
 
 from evidence.services import review
 from evidence.services.report import build, render
-from tests.review_helpers import POLICY, add_cycle, make_policy
+from review_helpers import POLICY, add_cycle, make_policy
 
 CANDS = {"90000101": "observational", "90000102": "rct", "90000103": "meta-analysis"}
 

@@ -12,8 +12,8 @@ from evidence.entrez.client import EntrezClient
 from evidence.errors import EntrezError
 from evidence.services import review
 from evidence.store import models as m
-from tests.fake_eutils import synthetic_pmids
-from tests.review_helpers import POLICY, make_policy
+from fake_eutils import synthetic_pmids
+from review_helpers import POLICY, make_policy
 
 UNTIL = date(2026, 11, 1)
 MATCH = "Bone marrow stem cells for critical limb ischemia: a randomized trial"

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,8 +27,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from tests.fake_eutils.records import article_xml, pubmed_article_set
-from tests.fake_eutils.search import compile_query
+from fake_eutils.records import article_xml, pubmed_article_set
+from fake_eutils.search import compile_query
 
 ESEARCH_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -167,6 +167,7 @@ class FakeEutils:
         self._rng = random.Random(0)
         self._fail_next: deque[str] = deque()
         self.faults_injected: dict[str, int] = {}
+        self.synthesize: Callable[[str], str | None] | None = None  # PMID -> XML for unknown ids
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -279,8 +280,12 @@ class FakeEutils:
     def efetch(self, params: dict[str, str]) -> bytes:
         ids = self._ids(params)
         with self._lock:
-            parts = [self.articles[i].xml for i in ids if i in self.articles]
-        return pubmed_article_set(parts)
+            parts = [self.articles[i].xml if i in self.articles else None for i in ids]
+        if self.synthesize is not None:  # benchmarks: records made on demand, not held in memory
+            parts = [
+                p if p is not None else self.synthesize(i) for p, i in zip(parts, ids, strict=True)
+            ]
+        return pubmed_article_set(p for p in parts if p is not None)
 
     def _ids(self, params: dict[str, str]) -> list[str]:
         if params.get("id"):
