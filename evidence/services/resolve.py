@@ -27,8 +27,9 @@ from evidence.errors import EntrezError, EntrezUnavailable
 from evidence.flags.citation import check_citation
 from evidence.records import Article, Citation
 from evidence.services.policy import current_references, get_policy
+from evidence.store import in_transaction, transaction
 from evidence.store import models as m
-from evidence.store import transaction
+from evidence.store.upsert import upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
@@ -206,36 +207,21 @@ def _fetch(
 
 
 def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
-    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared."""
+    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared.
+
+    Upserts (keys sorted, so two writers lock rows in one order), re-run on a clash with
+    another process resolving the same PMIDs."""
     now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
-    with transaction(engine) as session:
-        rows = {a.pmid: {**asdict(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
-        _upsert(session, m.Article, list(rows.values()), "pmid")
-        seen = set(rows)
-        if seen:
-            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(seen)))  # type: ignore[call-overload,attr-defined]
-        for pmid, reason in missing.items():
-            session.merge(m.Unresolved(pmid=pmid, reason=reason, checked_at=now))
+    rows = {a.pmid: {**asdict(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+    misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in missing.items()]
 
+    def work(session: Session) -> None:
+        upsert(session, m.Article, list(rows.values()), ["pmid"])
+        if rows:
+            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(set(rows))))  # type: ignore[call-overload,attr-defined]
+        upsert(session, m.Unresolved, misses, ["pmid"])
 
-def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], key: str) -> None:
-    """INSERT .. ON CONFLICT DO UPDATE in one statement (SQLite and PostgreSQL); else merge."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        table = model.__table__
-        values = [{c.name: r.get(c.name) for c in table.columns} for r in rows]
-        stmt = insert(table).values(values)
-        update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != key}
-        session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update))
-        return
-    for r in rows:
-        session.merge(model(**r))
+    in_transaction(engine, work)
 
 
 # ---------------------------------------------------------------- citation check
@@ -253,8 +239,9 @@ def citation_record(ref: m.Reference) -> Citation:
 
 def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
     """Replace each checked reference's flags; returns how many references carry flags."""
-    flagged = 0
-    with transaction(engine) as session:
+
+    def work(session: Session) -> int:
+        flagged = 0
         for ref in refs:
             pmid = ref.pmid or ref.matched_pmid
             row = session.get(m.Article, pmid) if pmid else None
@@ -265,7 +252,9 @@ def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
             for kind, detail in found:
                 session.add(m.CitationFlag(reference_id=ref.id, kind=kind, detail=detail))
             flagged += 1 if found else 0
-    return flagged
+        return flagged
+
+    return in_transaction(engine, work)
 
 
 def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:

@@ -8,18 +8,25 @@ nothing special. `open_store` brings the schema to the code's through the Alembi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from evidence.errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
+RETRY_ATTEMPTS = 6
+# PostgreSQL: serialization failure, deadlock detected (one of the two waiters is cancelled).
+RETRY_SQLSTATES = {"40001", "40P01"}
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -86,3 +93,30 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """A conflict with another writer that running the unit again resolves: a unique key
+    another process inserted first, a deadlock or serialization failure, a busy SQLite."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work(session)` in one transaction; when it collides with a concurrent writer,
+    roll back and run it again (a few times, with a short random pause).
+
+    `work` must be idempotent as a whole (read, decide, write): it may run more than once, so
+    it must not mutate state outside the session before it returns."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt == RETRY_ATTEMPTS or not _retryable(exc):
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
