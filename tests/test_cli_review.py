@@ -6,8 +6,9 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import EXAMPLE
+
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
 
 POLICY = "stem-cell-pad"
 UNTIL = "2026-11-01"

@@ -10,10 +10,12 @@ import sys
 import time
 from datetime import date
 
-from sqlalchemy import text
-
+import pytest
 from fake_eutils import synthetic_pmids
 from review_helpers import POLICY, make_policy
+from sqlalchemy import text
+
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
 
 HITS = 600  # three efetch batches of 200, each its own transaction
 
