@@ -143,3 +143,37 @@ def test_two_processes_resolve_and_tag_one_store(kind, tmp_path, server, capsys)
             f"{len(ALL)} PMIDs ({len(POLICIES['policy-a']) + len(POLICIES['policy-b']) - len(ALL)}"
             " shared), all exit 0, no 'database is locked', duplicates found: 0"
         )
+
+
+OPENER = r"""
+import sys, time
+from evidence.store.engine import make_engine
+url, start_at = sys.argv[1], float(sys.argv[2])
+while time.time() < start_at:
+    pass
+with make_engine(url).connect():
+    pass
+"""
+
+
+def test_processes_opening_one_blank_sqlite_file_at_once(tmp_path):
+    """Each process switches the new file to WAL on connect; SQLite refuses all but one at
+    once with "database is locked" (no busy wait): the loser must wait, not fail."""
+    import time
+
+    failures = []
+    for round_ in range(12):
+        url = f"sqlite:///{tmp_path / f'blank{round_}.sqlite'}"
+        start_at = str(time.time() + 0.8)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, url, start_at],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
+        for p in procs:
+            if p.wait(timeout=60) != 0:
+                failures.append(p.stderr.read().decode()[-300:] if p.stderr else "")
+    assert failures == []
