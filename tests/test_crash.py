@@ -28,8 +28,9 @@ pytestmark = pytest.mark.slow
 
 PMIDS = synthetic_pmids(1200, start=90100001)
 BATCH = 200
-ROUNDS = 3  # fresh store per round
-KILLS_PER_ROUND = 4
+KILLS_PER_ROUND = 4  # random-delay kills per store (fresh store per round), then one more
+MIN_KILLS = 12
+MAX_ROUNDS = 5
 SEED = 8
 
 
@@ -123,10 +124,10 @@ def _kill_while_writing(env: dict[str, str], db: Path) -> bool:
 
 def test_sigkill_resolve_at_random_points_then_finish(tmp_path, slow_server, capsys):
     rng = random.Random(SEED)
-    runs = kills = duplicates = 0
+    runs = kills = duplicates = rounds = 0
     landed: dict[str, int] = {}
-    for round_ in range(ROUNDS):
-        tmp = tmp_path / f"round{round_}"
+    while kills < MIN_KILLS and rounds < MAX_ROUNDS:  # a loaded machine finishes runs sooner
+        tmp = tmp_path / f"round{rounds}"
         tmp.mkdir()
         env = _env(tmp, slow_server.url)
         db = tmp / "evidence.sqlite"
@@ -134,6 +135,8 @@ def test_sigkill_resolve_at_random_points_then_finish(tmp_path, slow_server, cap
         make_policy(engine, PMIDS)
         engine.dispose()
         for i in range(KILLS_PER_ROUND):
+            if _articles(db) == len(PMIDS):
+                break
             # the first kill of each round lands during start-up or the first request
             delay = rng.uniform(0.3, 1.2) if i == 0 else rng.uniform(0.5, 2.5)
             where = _kill_at(env, db, delay)
@@ -155,13 +158,14 @@ def test_sigkill_resolve_at_random_points_then_finish(tmp_path, slow_server, cap
         stored = {p for (p,) in _query(db, "SELECT pmid FROM article")}
         assert stored == set(PMIDS)
         assert _query(db, "SELECT COUNT(*) FROM unresolved") == [(0,)]
+        rounds += 1
     assert duplicates == 0
-    assert kills >= 10
-    _check_cache_usable(tmp_path / f"round{ROUNDS - 1}", slow_server)
+    assert kills >= MIN_KILLS
+    _check_cache_usable(tmp_path / f"round{rounds - 1}", slow_server)
     with capsys.disabled():
         print(
             f"\ncrash test: {runs} runs, {kills} SIGKILLs ({landed}), "
-            f"{ROUNDS} stores completed, duplicates found: {duplicates}"
+            f"{rounds} stores completed, duplicates found: {duplicates}"
         )
 
 
