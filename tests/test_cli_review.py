@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import EXAMPLE
 
 POLICY = "stem-cell-pad"

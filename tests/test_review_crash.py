@@ -10,10 +10,9 @@ import sys
 import time
 from datetime import date
 
-from sqlalchemy import text
-
 from fake_eutils import synthetic_pmids
 from review_helpers import POLICY, make_policy
+from sqlalchemy import text
 
 HITS = 600  # three efetch batches of 200, each its own transaction
 

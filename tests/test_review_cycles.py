@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from review_helpers import POLICY, add_cycle, make_policy
 from sqlmodel import Session
 
 from evidence.errors import InputError, NotFound
 from evidence.services import review
-from review_helpers import POLICY, add_cycle, make_policy
 
 CANDS = {"90000101": "observational", "90000102": "rct", "90000103": "meta-analysis",
          "90000104": "case-report"}  # fmt: skip

@@ -6,10 +6,10 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from review_helpers import POLICY, add_cycle, make_policy
 
 from evidence.services import review
 from evidence.services.report import build, render
-from review_helpers import POLICY, add_cycle, make_policy
 
 CANDS = {"90000101": "observational", "90000102": "rct", "90000103": "meta-analysis"}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fake_eutils import synthetic_pmids
+from review_helpers import POLICY, make_policy
 from sqlmodel import Session, select
 
 from evidence.config import load_settings
@@ -12,8 +14,6 @@ from evidence.entrez.client import EntrezClient
 from evidence.errors import EntrezError
 from evidence.services import review
 from evidence.store import models as m
-from fake_eutils import synthetic_pmids
-from review_helpers import POLICY, make_policy
 
 UNTIL = date(2026, 11, 1)
 MATCH = "Bone marrow stem cells for critical limb ischemia: a randomized trial"
