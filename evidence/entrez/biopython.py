@@ -18,12 +18,12 @@ from evidence.entrez.parse import (
     _TAG,
     ParseError,
     _author,
-    check_body,
     _doi,
     _indexing,
     _join_sections,
     _pages,
     _pub_date,
+    check_body,
     clean_text,
 )
 from evidence.records import Article

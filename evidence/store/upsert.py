@@ -15,9 +15,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-# SQLite caps bound parameters per statement (32766 since 3.32); stay well below.
-MAX_PARAMS = 30_000
-
 
 def _insert_for(dialect: str):  # type: ignore[no-untyped-def]
     if dialect == "sqlite":
@@ -68,16 +65,12 @@ def upsert(
     if update_cols is None:
         carried = {c for r in given for c in r}
         update_cols = [c for c in columns if c in carried and c not in key_cols]
-    per_statement = max(1, MAX_PARAMS // len(columns))
-    for start in range(0, len(batch), per_statement):
-        chunk = batch[start : start + per_statement]
-        stmt = insert(table).values(chunk)
-        if update_cols:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(key_cols),
-                set_={c: stmt.excluded[c] for c in update_cols},
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(key_cols))
-        session.execute(stmt)
+    stmt = insert(table)
+    if update_cols:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(key_cols), set_={c: stmt.excluded[c] for c in update_cols}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(key_cols))
+    session.execute(stmt, batch)  # executemany: compiled once, however many rows
     return len(batch)
