@@ -57,6 +57,28 @@ def test_under_30_percent_faults_every_pmid_is_stored_once_and_right(engine, fak
     assert max(counts.values()) == 1
 
 
+def test_a_batch_that_exhausts_its_retries_gets_a_second_pass(engine, fake_eutils):
+    pmids = synthetic_pmids(200)  # one batch
+    add_many(fake_eutils, pmids)
+    make_policy(engine, pmids)
+    fake_eutils.fail_next(6, "500")  # a streak as long as the client's tries
+    with client() as c:
+        summary = resolve(engine, c)
+    assert summary.unreachable is None and summary.resolved == 200
+    assert fake_eutils.count("efetch.fcgi") == 7
+
+
+def test_a_batch_that_fails_twice_leaves_the_run_partial_and_the_rest_stored(engine, fake_eutils):
+    pmids = synthetic_pmids(200)
+    add_many(fake_eutils, pmids)
+    make_policy(engine, pmids)
+    fake_eutils.fail_next(12, "error_body")
+    with client() as c:
+        summary = resolve(engine, c)
+    assert summary.partial and "ERROR" in (summary.unreachable or "").upper()
+    assert articles(engine) == {}
+
+
 def test_unknown_pmids_are_recorded_then_cleared_when_found(engine, fake_eutils):
     add_many(fake_eutils, ["90000001"])
     make_policy(engine, ["90000001", "90000002"])

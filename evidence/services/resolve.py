@@ -181,29 +181,56 @@ def _fetch(
     A batch's round trip (NCBI's answer time, the download, the parse) is longer than the
     limiter's 1/3 s spacing, so one request at a time would leave the limit unused; the shared
     limiter still spaces the sends. Batches are written in order, each in its own transaction.
+    A batch that kept failing (a streak of 5xx/429/bad bodies) does not stop the others: it
+    gets one more pass at the end, and only then is the run partial. NCBI unreachable stops
+    at once.
     """
-    batches = deque(todo[i : i + BATCH] for i in range(0, len(todo), BATCH))
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     done = 0
     if progress:
         progress(0, len(todo))
+
+    def saved(batch: list[str], result: FetchResult) -> None:
+        nonlocal done
+        _save_batch(engine, result.articles, result.missing)
+        summary.from_cache += result.from_cache
+        summary.fetched += len(result.articles) - result.from_cache
+        done += len(batch)
+        if progress:
+            progress(done, len(todo))
+
+    failed = _fetch_in_flight(client, batches, saved)
+    for batch in failed:  # second pass, one at a time; a second failure raises
+        saved(batch, client.fetch_articles(batch))
+
+
+def _fetch_in_flight(
+    client: EntrezClient,
+    batches: list[list[str]],
+    saved: Callable[[list[str], FetchResult], None],
+) -> list[list[str]]:
+    """Fetch with FETCH_AHEAD requests in flight, save in order; return the batches that failed."""
+    queue, failed = deque(batches), []
     with ThreadPoolExecutor(max_workers=FETCH_AHEAD, thread_name_prefix="efetch") as pool:
         pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
         try:
-            while batches or pending:
-                while batches and len(pending) < FETCH_AHEAD:
-                    batch = batches.popleft()
+            while queue or pending:
+                while queue and len(pending) < FETCH_AHEAD:
+                    batch = queue.popleft()
                     pending.append((batch, pool.submit(client.fetch_articles, batch)))
                 batch, future = pending.popleft()
-                result = future.result()  # a failed batch raises here; earlier ones are saved
-                _save_batch(engine, result.articles, result.missing)
-                summary.from_cache += result.from_cache
-                summary.fetched += len(result.articles) - result.from_cache
-                done += len(batch)
-                if progress:
-                    progress(done, len(todo))
+                try:
+                    result = future.result()
+                except EntrezUnavailable:
+                    raise
+                except EntrezError:
+                    failed.append(batch)
+                    continue
+                saved(batch, result)
         finally:
             for _, future in pending:
                 future.cancel()
+    return failed
 
 
 def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
