@@ -75,3 +75,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+from tests.fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)

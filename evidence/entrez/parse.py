@@ -182,6 +182,21 @@ def _check_body(data: bytes) -> None:
         raise ParseError(f"NCBI sent an HTML page instead of PubMed XML: {_snippet(data)}")
 
 
+def check_body(data: bytes) -> None:
+    """Raise ParseError for bodies that are plainly not an answer (empty, HTML, JSON).
+
+    The Entrez client's check for its small answers (esearch XML, ECitMatch plain text), so it
+    does not insist on XML the way `_check_body` does for efetch.
+    """
+    head = data[:512].lstrip().lower()
+    if not head:
+        raise ParseError("empty answer from NCBI")
+    if any(marker in head for marker in _HTML_MARKERS):
+        raise ParseError(f"NCBI sent an HTML page instead of its answer: {_snippet(data)}")
+    if head.startswith((b"{", b"[")):
+        raise ParseError(f"NCBI sent JSON instead of its answer: {_snippet(data)}")
+
+
 def _snippet(data: bytes, size: int = 80) -> str:
     text = _TAG.sub(" ", data[:2000].decode("utf-8", "replace"))
     return (clean_text(text) or "")[:size]

@@ -1,0 +1,231 @@
+"""Benchmark: resolve 10,000 synthetic PMIDs against the fake E-utilities server at 3 req/s.
+
+The fake server runs in its own process (so its work does not share our GIL or our memory
+figures), holds NCBI's limit of 3 requests/s without a key and answers 429 above it. Records
+are realistic in size (about 26 KB, like the metapub samples: long structured abstracts, many
+authors with affiliations, MeSH, reference lists) and are made on demand by the server.
+
+Printed: requests used (target ceil(N/200)), 429s received (target 0), wall time as a ratio
+of the limit's bound requests/3 s (target <= 1.15), peak memory of this process (target
+<= 300 MB), and the same figures for a naive one-PMID-per-request client on a smaller N,
+extrapolated to N (it is said so in the output).
+
+Run: python bench/resolve_bench.py [N] [N_SINGLE]
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+N = 10_000
+N_SINGLE = 60
+START = 90_000_001
+RATE = 3
+
+WORDS = (
+    "autologous bone marrow mononuclear cells were injected intramuscularly in patients with "
+    "critical limb ischemia and followed for amputation free survival rest pain ulcer healing "
+    "ankle brachial index transcutaneous oxygen pressure and adverse events over twelve months"
+).split()
+
+
+def _sentence(seed: int, n: int) -> str:
+    words = [WORDS[(seed * 7 + i * 13) % len(WORDS)] for i in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def synthetic_record(pmid: str) -> str:
+    """One ~26 KB PubmedArticle for a synthetic PMID."""
+    from tests.fake_eutils.records import article_xml
+
+    seed = int(pmid)
+    abstract = [
+        (label, " ".join(_sentence(seed + k + j, 28) for j in range(6)))
+        for k, label in enumerate(("Background", "Methods", "Results", "Conclusions"))
+    ]
+    authors = [
+        {
+            "last": f"Author{(seed + i) % 997}",
+            "fore": "Anna Maria",
+            "initials": "AM",
+            "affiliation": "Department of Vascular Surgery, Synthetic University Hospital, "
+            f"{100 + i} Research Avenue, Springfield, 0{i:04d}, Country. a{i}@example.org",
+        }
+        for i in range(24)
+    ]
+    mesh = [
+        {"descriptor": w.capitalize(), "major": i % 4 == 0, "qualifiers": ["therapy", "methods"]}
+        for i, w in enumerate(WORDS[:18])
+    ]
+    return article_xml(
+        pmid,
+        title=f"Synthetic randomized trial {pmid} of cell therapy for limb ischemia.",
+        abstract=abstract,
+        authors=authors,
+        mesh=mesh,
+        keywords=WORDS[:10],
+        publication_types=["Journal Article", "Randomized Controlled Trial", "Multicenter Study"],
+        doi=f"10.5555/synthetic.{pmid}",
+        pmcid=f"PMC{pmid}",
+        references=[str(START + 500_000 + (seed + i) % 10_000) for i in range(60)],
+    )
+
+
+def _serve(conn) -> None:  # type: ignore[no-untyped-def]
+    from tests.fake_eutils.server import FakeEutils
+
+    with FakeEutils() as fake:
+        fake.synthesize = synthetic_record
+        conn.send(fake.url)
+        conn.recv()  # "stop"
+        conn.send(
+            {
+                "efetch": fake.count("efetch.fcgi"),
+                "429": fake.count(status=429),
+                "max_rate": fake.max_rate_seen,
+                "violations": fake.rate_violations,
+            }
+        )
+
+
+class Server:
+    def __enter__(self) -> Server:
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc.start()
+        self.url = self.conn.recv()
+        return self
+
+    def stats(self) -> dict[str, int]:
+        self.conn.send("stop")
+        return self.conn.recv()
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.terminate()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_batched(n: int, tmp: Path) -> dict[str, float]:
+    """The real path: `resolve` into a fresh SQLite store through the cached, paced client."""
+    from evidence.config import load_settings
+    from evidence.entrez.client import EntrezClient
+    from evidence.services.resolve import resolve
+    from evidence.store import open_store
+    from tests.resolve_helpers import make_policy
+
+    with Server() as server:
+        settings = load_settings(
+            environ={
+                "EVIDENCE_DB": str(tmp / "bench.sqlite"),
+                "EVIDENCE_CACHE": str(tmp / "bench_cache.sqlite"),
+                "EVIDENCE_EUTILS_URL": server.url,
+            }
+        )
+        engine = open_store(settings.db_url)
+        make_policy(engine, [str(START + i) for i in range(n)], policy_id="bench")
+        with EntrezClient(settings) as client:
+            t0 = time.perf_counter()
+            summary = resolve(engine, client, "bench")
+            wall = time.perf_counter() - t0
+        stats = server.stats()
+    return {
+        "n": n,
+        "resolved": summary.resolved,
+        "requests": summary.requests,
+        "efetch": stats["efetch"],
+        "429": stats["429"],
+        "wall": wall,
+        "ratio": wall / (summary.requests / RATE),
+        "max_rate": stats["max_rate"],
+        "peak_mb": _peak_mb(),
+        "cache_mb": (tmp / "bench_cache.sqlite").stat().st_size / 2**20,
+        "db_mb": (tmp / "bench.sqlite").stat().st_size / 2**20,
+    }
+
+
+def run_single(n: int, n_target: int) -> dict[str, float]:
+    """A naive client: one efetch per PMID (same pacing, no cache); measured on n, scaled."""
+    import requests
+
+    from evidence.config import load_settings
+    from evidence.entrez.client import EntrezClient
+
+    with Server() as server:
+        settings = load_settings(environ={"EVIDENCE_EUTILS_URL": server.url})
+        with EntrezClient(settings, session=requests.Session()) as client:
+            t0 = time.perf_counter()
+            got = sum(len(client.efetch_batch([str(START + 20_000 + i)])[0]) for i in range(n))
+            wall = time.perf_counter() - t0
+        stats = server.stats()
+    return {
+        "n": n,
+        "resolved": got,
+        "requests": stats["efetch"],
+        "429": stats["429"],
+        "wall": wall,
+        "ratio": wall / (stats["efetch"] / RATE),
+        "max_rate": stats["max_rate"],
+        "extrapolated_wall": wall / n * n_target,
+        "extrapolated_requests": n_target,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    n = int(args[0]) if args else N
+    n_single = int(args[1]) if len(args) > 1 else N_SINGLE
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = len(synthetic_record(str(START)).encode())
+        print(
+            f"resolve {n:,} synthetic PMIDs at {RATE} requests/s; "
+            f"record size {sample / 1024:.1f} KB",
+            flush=True,
+        )
+        b = run_batched(n, Path(tmp))
+    s = run_single(n_single, n)
+    print(f"{'':34}{'batched (200/request)':>24}{'one PMID per request':>26}")
+    rows = [
+        (
+            "PMIDs resolved",
+            f"{b['resolved']:,} of {n:,}",
+            f"{s['resolved']} of {n_single} measured",
+        ),
+        (
+            "requests used (target ceil(N/200))",
+            f"{b['requests']} (target {math.ceil(n / 200)})",
+            f"{s['extrapolated_requests']:,} (extrapolated)",
+        ),
+        ("429s received (target 0)", f"{b['429']}", f"{s['429']}"),
+        ("peak requests in any 1 s window", f"{b['max_rate']}", f"{s['max_rate']}"),
+        (
+            "wall time",
+            f"{b['wall']:.1f} s",
+            f"{s['extrapolated_wall'] / 60:.1f} min (extrapolated "
+            f"from {s['wall']:.1f} s for {n_single})",
+        ),
+        ("wall / (requests/3 s) (target <= 1.15)", f"{b['ratio']:.3f}", f"{s['ratio']:.3f}"),
+        ("peak memory, this process (<= 300 MB)", f"{b['peak_mb']:.0f} MB", "-"),
+        ("HTTP cache / store size", f"{b['cache_mb']:.0f} MB / {b['db_mb']:.0f} MB", "-"),
+    ]
+    for label, left, right in rows:
+        print(f"{label:34}{left:>24}   {right}")
+
+
+if __name__ == "__main__":
+    main()

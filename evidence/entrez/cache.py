@@ -1,0 +1,83 @@
+"""The HTTP cache in front of NCBI: a requests-cache SQLite file, safe to keep and share.
+
+What it refuses to keep matters as much as what it keeps. NCBI answers trouble with HTTP 200
+(an `<ERROR>` body, the HTML block page) or with truncated XML; a cache that stores one of
+those serves it back for a month (biocommons/eutils#134). `usable_response` is the filter:
+only complete answers of the expected shape are stored, and the client also deletes an entry
+whose body later fails to parse. The API key, email and tool name are ignored parameters, so
+they are neither part of the cache keys nor stored with the request (URL or POST body).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+from requests_cache import CachedSession
+
+from evidence.config import Settings
+
+SECRET_PARAMS = ["api_key", "email", "tool"]
+_ERROR_ELEMENT = re.compile(rb"<ERROR>\s*[^<\s]")
+_XML_ROOTS = {
+    "efetch.fcgi": b"</PubmedArticleSet>",
+    "esearch.fcgi": b"</eSearchResult>",
+    "epost.fcgi": b"</ePostResult>",
+    "esummary.fcgi": b"</eSummaryResult>",
+}
+
+
+def make_session(settings: Settings) -> CachedSession:
+    """A CachedSession at settings.cache_path that expires answers after settings.cache_days.
+
+    PubMed records change after they appear (MeSH indexing, retraction and erratum notices),
+    hence an expiry (30 days by default, EVIDENCE_CACHE_DAYS). Offline mode reads the cache
+    alone (`only_if_cached`: a miss is a 504 that the client reports as unavailable);
+    `--refresh` is a per-request `force_refresh` in the client.
+    """
+    path = Path(settings.cache_path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    session = CachedSession(
+        str(path),
+        backend="sqlite",
+        expire_after=timedelta(days=settings.cache_days),
+        allowable_codes=(200,),
+        allowable_methods=("GET", "POST"),
+        ignored_parameters=SECRET_PARAMS,
+        filter_fn=usable_response,
+        match_headers=False,
+        stale_if_error=False,
+    )
+    session.settings.only_if_cached = settings.offline
+    return session
+
+
+def endpoint_of(url: str) -> str:
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def usable_response(response: requests.Response) -> bool:
+    """True for a complete, error-free answer of the shape its endpoint promises."""
+    if response.status_code != 200:
+        return False
+    body = response.content or b""
+    head = body[:512].lstrip().lower()
+    if not head or b"<html" in head or head.startswith(b"<!doctype html"):
+        return False
+    endpoint = endpoint_of(response.url or "")
+    if head.startswith((b"{", b"[")):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return False
+        return not (
+            isinstance(data, dict)
+            and ("error" in data or "ERROR" in str(data.get("esearchresult", "")))
+        )
+    closing = _XML_ROOTS.get(endpoint)
+    if closing is not None:
+        return body.rstrip().endswith(closing) and not _ERROR_ELEMENT.search(body)
+    return True  # ecitmatch's plain text and anything else already checked for HTML

@@ -1,0 +1,279 @@
+"""Resolve a policy's references against PubMed and keep what NCBI says in the store.
+
+Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and each
+batch is written in its own transaction: an interrupted run keeps every finished batch and
+never a half-written one. PMIDs NCBI does not return become Unresolved rows with the reason
+(cleared when a later run finds them). References without a PMID are looked up with
+ECitMatch and get a "matched, unconfirmed" candidate. When NCBI cannot be reached the run
+stops fetching, keeps everything stored and says so in `unreachable`; the caller decides
+the exit code.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from evidence.entrez.client import BATCH, EntrezClient, FetchResult
+from evidence.errors import EntrezError, EntrezUnavailable
+from evidence.flags.citation import check_citation
+from evidence.records import Article, Citation
+from evidence.services.policy import current_references, get_policy
+from evidence.store import models as m
+from evidence.store import transaction
+
+ProgressCallback = Callable[[int, int], None]
+UNREACHABLE_REASON = "not checked: NCBI could not be reached"
+FETCH_AHEAD = 2  # batches in flight at once; the rate limiter still spaces the sends
+
+
+@dataclass
+class ResolveSummary:
+    resolved: int = 0  # PMIDs of the references that have an Article row now
+    from_cache: int = 0  # articles this run took from the HTTP cache
+    fetched: int = 0  # articles this run fetched from NCBI
+    unresolved: dict[str, str] = field(default_factory=dict)  # pmid -> reason
+    flagged: int = 0  # references with at least one citation flag
+    requests: int = 0  # requests sent to NCBI
+    unreachable: str | None = None  # why NCBI could not be used, if it could not
+    matched: int = 0  # references without a PMID that ECitMatch matched
+    references: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unresolved) or self.unreachable is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve(
+    engine: Engine,
+    client: EntrezClient,
+    policy_id: str | None = None,
+    refresh: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ResolveSummary:
+    """Fetch the PubMed records behind the current references of one policy (or all)."""
+    summary = ResolveSummary()
+    before = client.requests_made
+    refs = _references(engine, policy_id)
+    summary.references = len(refs)
+    try:
+        _match_citations(engine, client, [r for r in refs if not r.pmid], refresh, summary)
+        refs = _references(engine, policy_id)
+        wanted = _pmids(refs)
+        todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
+        _fetch(engine, client, todo, summary, progress)
+    except EntrezUnavailable as exc:
+        summary.unreachable = str(exc)
+    except EntrezError as exc:  # a batch that kept failing: keep what is stored, say why
+        summary.unreachable = str(exc)
+    finally:
+        summary.requests = client.requests_made - before
+    refs = _references(engine, policy_id)
+    summary.flagged = _check_citations(engine, refs)
+    _tally(engine, _pmids(refs), summary)
+    return summary
+
+
+# ---------------------------------------------------------------- gathering
+
+
+def _references(engine: Engine, policy_id: str | None) -> list[m.Reference]:
+    with Session(engine) as session:
+        if policy_id is not None:
+            policies = [get_policy(session, policy_id)]
+        else:
+            policies = list(session.exec(select(m.Policy).order_by(m.Policy.id)))  # type: ignore[arg-type]
+        return [r for p in policies for r in current_references(session, p)]
+
+
+def _pmid_key(p: str) -> tuple[int, str]:
+    return (int(p), p) if p.isdigit() else (0, p)
+
+
+def _pmids(refs: Iterable[m.Reference]) -> list[str]:
+    found = {(r.pmid or r.matched_pmid or "").strip() for r in refs}
+    return sorted((p for p in found if p), key=_pmid_key)
+
+
+def _stored(engine: Engine, pmids: list[str]) -> set[str]:
+    if not pmids:
+        return set()
+    with Session(engine) as session:
+        out: set[str] = set()
+        for i in range(0, len(pmids), 500):
+            chunk = pmids[i : i + 500]
+            out.update(session.exec(select(m.Article.pmid).where(m.Article.pmid.in_(chunk))))  # type: ignore[attr-defined]
+        return out
+
+
+# ---------------------------------------------------------------- ECitMatch
+
+
+def citmatch_query(ref: m.Reference) -> dict[str, Any] | None:
+    """The ECitMatch fields of a reference, or None when it lacks journal or year."""
+    if not ref.journal or not ref.year:
+        return None
+    first_page = (ref.pages or "").split("-")[0].strip() or None
+    author = ref.authors[0] if ref.authors else None
+    return {
+        "journal": ref.journal,
+        "year": ref.year,
+        "volume": ref.volume,
+        "first_page": first_page,
+        "author": author,
+        "key": str(ref.id),
+    }
+
+
+def _match_citations(
+    engine: Engine,
+    client: EntrezClient,
+    refs: list[m.Reference],
+    refresh: bool,
+    summary: ResolveSummary,
+) -> None:
+    todo = [r for r in refs if refresh or r.match_status is None]
+    queries = {str(r.id): q for r in todo if (q := citmatch_query(r)) is not None}
+    if not queries:
+        return
+    answers = client.ecitmatch(list(queries.values()))
+    reasons = getattr(client, "citmatch_reasons", {})
+    with transaction(engine) as session:
+        for key, query in queries.items():
+            ref = session.get(m.Reference, int(key))
+            if ref is None:
+                continue
+            pmid = answers.get(key)
+            line = "|".join(
+                str(query[k] or "") for k in ("journal", "year", "volume", "first_page", "author")
+            )
+            ref.matched_pmid = pmid
+            ref.match_status = "matched, unconfirmed" if pmid else reasons.get(key, "not found")
+            ref.match_method = f"ecitmatch: {line}"
+            session.add(ref)
+            summary.matched += 1 if pmid else 0
+
+
+# ---------------------------------------------------------------- efetch
+
+
+def _fetch(
+    engine: Engine,
+    client: EntrezClient,
+    todo: list[str],
+    summary: ResolveSummary,
+    progress: ProgressCallback | None,
+) -> None:
+    """Keep FETCH_AHEAD batches in flight while earlier ones are written.
+
+    A batch's round trip (NCBI's answer time, the download, the parse) is longer than the
+    limiter's 1/3 s spacing, so one request at a time would leave the limit unused; the shared
+    limiter still spaces the sends. Batches are written in order, each in its own transaction.
+    """
+    batches = deque(todo[i : i + BATCH] for i in range(0, len(todo), BATCH))
+    done = 0
+    if progress:
+        progress(0, len(todo))
+    with ThreadPoolExecutor(max_workers=FETCH_AHEAD, thread_name_prefix="efetch") as pool:
+        pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
+        try:
+            while batches or pending:
+                while batches and len(pending) < FETCH_AHEAD:
+                    batch = batches.popleft()
+                    pending.append((batch, pool.submit(client.fetch_articles, batch)))
+                batch, future = pending.popleft()
+                result = future.result()  # a failed batch raises here; earlier ones are saved
+                _save_batch(engine, result.articles, result.missing)
+                summary.from_cache += result.from_cache
+                summary.fetched += len(result.articles) - result.from_cache
+                done += len(batch)
+                if progress:
+                    progress(done, len(todo))
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
+    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared."""
+    now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
+    with transaction(engine) as session:
+        rows = {a.pmid: {**asdict(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+        _upsert(session, m.Article, list(rows.values()), "pmid")
+        seen = set(rows)
+        if seen:
+            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(seen)))  # type: ignore[call-overload,attr-defined]
+        for pmid, reason in missing.items():
+            session.merge(m.Unresolved(pmid=pmid, reason=reason, checked_at=now))
+
+
+def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], key: str) -> None:
+    """INSERT .. ON CONFLICT DO UPDATE in one statement (SQLite and PostgreSQL); else merge."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        table = model.__table__
+        values = [{c.name: r.get(c.name) for c in table.columns} for r in rows]
+        stmt = insert(table).values(values)
+        update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != key}
+        session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update))
+        return
+    for r in rows:
+        session.merge(model(**r))
+
+
+# ---------------------------------------------------------------- citation check
+
+
+def article_record(row: m.Article) -> Article:
+    return Article(**{f.name: getattr(row, f.name) for f in fields(Article)})
+
+
+def citation_record(ref: m.Reference) -> Citation:
+    values = {f.name: getattr(ref, f.name) for f in fields(Citation)}
+    values["authors"], values["warnings"] = tuple(ref.authors or ()), tuple(ref.warnings or ())
+    return Citation(**values)
+
+
+def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
+    """Replace each checked reference's flags; returns how many references carry flags."""
+    flagged = 0
+    with transaction(engine) as session:
+        for ref in refs:
+            pmid = ref.pmid or ref.matched_pmid
+            row = session.get(m.Article, pmid) if pmid else None
+            if row is None or ref.id is None:
+                continue
+            found = check_citation(citation_record(ref), article_record(row))
+            session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id == ref.id))  # type: ignore[call-overload,arg-type]
+            for kind, detail in found:
+                session.add(m.CitationFlag(reference_id=ref.id, kind=kind, detail=detail))
+            flagged += 1 if found else 0
+    return flagged
+
+
+def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
+    stored = _stored(engine, wanted)
+    summary.resolved = len(stored)
+    with Session(engine) as session:
+        for pmid in wanted:
+            if pmid in stored:
+                continue
+            row = session.get(m.Unresolved, pmid)
+            summary.unresolved[pmid] = row.reason if row else UNREACHABLE_REASON

@@ -1,0 +1,131 @@
+"""resolve(): PMIDs of a policy's references -> Article / Unresolved rows, against the fake."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlmodel import Session, select
+
+from evidence.config import load_settings
+from evidence.entrez.client import EntrezClient
+from evidence.services.resolve import resolve
+from evidence.store import models as m
+from tests.fake_eutils import add_many, synthetic_pmids
+from tests.resolve_helpers import make_policy
+
+
+def client(**settings):  # type: ignore[no-untyped-def]
+    return EntrezClient(load_settings().with_(**settings), sleep=lambda s: None, timeout=(2.0, 0.5))
+
+
+def articles(engine) -> dict[str, m.Article]:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        return {a.pmid: a for a in s.exec(select(m.Article))}
+
+
+def test_450_references_resolve_in_three_requests_then_none(engine, fake_eutils):
+    pmids = synthetic_pmids(450)
+    add_many(fake_eutils, pmids)
+    make_policy(engine, pmids)
+    with client() as c:
+        first = resolve(engine, c, "synthetic-policy")
+        second = resolve(engine, c, "synthetic-policy")
+    assert (first.resolved, first.fetched, first.requests, first.unresolved) == (450, 450, 3, {})
+    assert (second.resolved, second.requests, second.fetched) == (450, 0, 0)
+    assert sorted(articles(engine)) == pmids
+
+
+@pytest.mark.parametrize("seed", [45, 57, 55])  # together: every fault kind
+def test_under_30_percent_faults_every_pmid_is_stored_once_and_right(engine, fake_eutils, seed):
+    fake_eutils.slow_seconds = 1.0
+    pmids = synthetic_pmids(450)
+    add_many(fake_eutils, pmids)
+    make_policy(engine, pmids + pmids[:10])  # cited twice: still one row each
+    fake_eutils.faults(rate=0.3, seed=seed)
+    with client() as c:
+        summary = resolve(engine, c)
+    stored = articles(engine)
+    assert summary.unreachable is None and summary.resolved == 450
+    assert sorted(stored) == pmids
+    assert all(a.title == f"Synthetic study {p}." for p, a in stored.items())
+    assert fake_eutils.faults_injected  # faults really happened
+    with Session(engine) as s:
+        counts = Counter(s.exec(select(m.Article.pmid)))
+    assert max(counts.values()) == 1
+
+
+def test_unknown_pmids_are_recorded_then_cleared_when_found(engine, fake_eutils):
+    add_many(fake_eutils, ["90000001"])
+    make_policy(engine, ["90000001", "90000002"])
+    with client() as c:
+        summary = resolve(engine, c)
+    assert summary.unresolved == {"90000002": "not in PubMed (deleted or never existed)"}
+    assert summary.partial
+    fake_eutils.add_article("90000002")
+    with client() as c:
+        later = resolve(engine, c)
+    assert later.unresolved == {} and later.resolved == 2
+    with Session(engine) as s:
+        assert s.exec(select(m.Unresolved)).all() == []
+
+
+def test_ecitmatch_fills_matched_pmid_and_fetches_it(engine, fake_eutils):
+    fake_eutils.add_article(
+        "90000077",
+        journal_iso="Circulation",
+        year=2016,
+        volume="133",
+        pages="1431-46",
+        authors=["Kullo IJ"],
+    )
+    no_pmid = {
+        "journal": "Circulation",
+        "year": 2016,
+        "volume": "133",
+        "pages": "1431-46",
+        "authors": ["Kullo IJ", "Rooke TW"],
+        "title": "Peripheral artery disease.",
+    }
+    lost = {
+        "journal": "Circulation",
+        "year": 1999,
+        "volume": "1",
+        "pages": "1-2",
+        "authors": ["Nobody X"],
+    }
+    make_policy(engine, [], extra=[no_pmid, lost])
+    with client() as c:
+        summary = resolve(engine, c)
+    with Session(engine) as s:
+        refs = {r.number: r for r in s.exec(select(m.Reference))}
+    assert refs[1].matched_pmid == "90000077"
+    assert refs[1].match_status == "matched, unconfirmed"
+    assert refs[1].match_method == "ecitmatch: Circulation|2016|133|1431|Kullo IJ"
+    assert refs[2].matched_pmid is None and refs[2].match_status == "not found"
+    assert summary.matched == 1 and "90000077" in articles(engine)
+
+
+def test_unreachable_ncbi_keeps_the_store(engine, fake_eutils, monkeypatch):
+    add_many(fake_eutils, ["90000001"])
+    make_policy(engine, ["90000001"])
+    with client() as c:
+        resolve(engine, c)
+    make_policy(engine, ["90000002"], policy_id="second")
+    monkeypatch.setenv("EVIDENCE_EUTILS_URL", "http://127.0.0.1:9/entrez/eutils/")
+    with client() as c:
+        summary = resolve(engine, c)
+    assert summary.unreachable and "unreachable" in summary.unreachable
+    assert summary.unresolved == {"90000002": "not checked: NCBI could not be reached"}
+    assert sorted(articles(engine)) == ["90000001"]
+
+
+def test_refresh_refetches_stored_pmids(engine, fake_eutils):
+    add_many(fake_eutils, ["90000001"])
+    make_policy(engine, ["90000001"])
+    with client() as c:
+        resolve(engine, c)
+    fake_eutils.add_article("90000001", title="Updated after indexing.")
+    with client(refresh=True) as c:
+        summary = resolve(engine, c, refresh=True)
+    assert summary.fetched == 1 and articles(engine)["90000001"].title == "Updated after indexing."
