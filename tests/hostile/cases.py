@@ -327,4 +327,6 @@ CASES: list[Case] = [
     Case("very-long-id-and-title", "file", lambda: small_policy().encode(),
          argv=("--id", "x" * 5000, "--title", "T" * 100_000), extra={"id": "x" * 80}),
     Case("ansi-escapes-in-title", "file", ansi_title, extra={"no_control": True}),
+    Case("ansi-escapes-in-title-option", "file", lambda: small_policy().encode(),
+         argv=("--title", "\x1b[2J\x1b[31mRED\x1b[0m\n\x07x"), extra={"no_control": True}),
 ]
