@@ -27,11 +27,14 @@ PEAK_RSS_LIMIT_MB = 500
 HUGE_SECONDS = 120
 MARKUP = re.compile(r"<\s*(script|iframe|img|a)\b|javascript:|onerror\s*=|onload\s*=|onclick", re.I)
 RUN_MEASURED = (
-    "import resource, sys\n"
+    # VmHWM, not getrusage: on Linux ru_maxrss survives exec, so a child forked from a big
+    # parent would report the parent's peak
+    "import re, sys\n"
     "from evidence.cli import main\n"
     "try:\n    main()\n"
     "finally:\n"
-    "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
     "    sys.stderr.write(f'\\nPEAK_RSS_KB={kb}\\n')\n"
 )
 
