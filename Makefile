@@ -24,9 +24,12 @@ demo: $(STAMP)
 	@mkdir -p db reports
 	$(BIN)/evidence policy add $(EXAMPLE) --id stem-cell-pad \
 		--title "Stem-Cell Therapy for Peripheral Arterial Disease"
+	@# Offline (no route to NCBI) this exits 3 and the rest carries on from the citation text.
 	-$(BIN)/evidence resolve --policy stem-cell-pad
 	$(BIN)/evidence tag --policy stem-cell-pad
 	$(BIN)/evidence policy show stem-cell-pad
+	$(BIN)/evidence export stem-cell-pad --format ris -o reports/stem-cell-pad.ris
+	$(BIN)/evidence export stem-cell-pad --format bibtex -o reports/stem-cell-pad.bib
 	$(BIN)/evidence report stem-cell-pad --format html -o reports/stem-cell-pad.html
 	$(BIN)/evidence report stem-cell-pad --format text
 
@@ -47,3 +50,17 @@ fmt: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db/*.sqlite* reports .pytest_cache
+
+# Schema migrations (docs/STORE.md). `migration` adds the next revision from the models;
+# `migration-initial` rewrites 0001 from the models (pre-release only); `migration-check`
+# fails when models and migrations disagree.
+.PHONY: migration migration-initial migration-check
+MSG ?= schema change
+migration: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen revision "$(MSG)"
+
+migration-initial: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen initial
+
+migration-check: $(STAMP)
+	$(BIN)/python -m evidence.store.autogen check

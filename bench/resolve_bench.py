@@ -24,8 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "tests"):  # the fake server lives with the tests
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 N = 10_000
 N_SINGLE = 60
@@ -46,7 +47,7 @@ def _sentence(seed: int, n: int) -> str:
 
 def synthetic_record(pmid: str) -> str:
     """One ~26 KB PubmedArticle for a synthetic PMID."""
-    from tests.fake_eutils.records import article_xml
+    from fake_eutils.records import article_xml
 
     seed = int(pmid)
     abstract = [
@@ -82,7 +83,7 @@ def synthetic_record(pmid: str) -> str:
 
 
 def _serve(conn) -> None:  # type: ignore[no-untyped-def]
-    from tests.fake_eutils.server import FakeEutils
+    from fake_eutils.server import FakeEutils
 
     with FakeEutils() as fake:
         fake.synthesize = synthetic_record
@@ -123,11 +124,12 @@ def _peak_mb() -> float:
 
 def run_batched(n: int, tmp: Path) -> dict[str, float]:
     """The real path: `resolve` into a fresh SQLite store through the cached, paced client."""
+    from resolve_helpers import make_policy
+
     from evidence.config import load_settings
     from evidence.entrez.client import EntrezClient
     from evidence.services.resolve import resolve
     from evidence.store import open_store
-    from tests.resolve_helpers import make_policy
 
     with Server() as server:
         settings = load_settings(

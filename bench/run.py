@@ -31,6 +31,7 @@ def main() -> int:
         names = [n for n in names if n in sys.argv[1:]]
     for name in names:
         print(f"\n=== {name} ({time.strftime('%Y-%m-%d %H:%M')}) ===", flush=True)
+        sys.argv = [str(found[name])]  # each benchmark parses its own (empty) arguments
         _load(found[name]).main()
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pg  # tests/pg.py: PostgreSQL databases for the db_url fixture
 import pytest
 from typer.testing import CliRunner
 
@@ -29,9 +30,16 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCE_EUTILS_URL", CLOSED_PORT_URL)
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+@pytest.fixture(params=pg.DB_KINDS)
+def db_url(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The test's store: SQLite, and PostgreSQL too when EVIDENCE_TEST_PG names a server
+    (a fresh database per test). EVIDENCE_DB points at it, so the `cli` fixture uses it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'evidence.sqlite'}"
+        return
+    with pg.fresh_database() as url:
+        monkeypatch.setenv("EVIDENCE_DB", url)
+        yield url
 
 
 @pytest.fixture
@@ -75,6 +83,4 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-
-
-from tests.fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)
+from fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fake_eutils import add_many, synthetic_pmids
+from resolve_helpers import make_policy
+
 from evidence.config import load_settings
 from evidence.store import open_store
-from tests.fake_eutils import add_many, synthetic_pmids
-from tests.resolve_helpers import make_policy
 
 KEY = "a-secret-key-123"
 

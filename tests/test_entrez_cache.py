@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from fake_eutils import add_many, synthetic_pmids
 
 from evidence.config import load_settings
 from evidence.entrez.cache import make_session, usable_response
 from evidence.entrez.client import EntrezClient
-from tests.fake_eutils import add_many, synthetic_pmids
 
 KEY = "a-secret-key-123"
 

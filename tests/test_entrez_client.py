@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fake_eutils import add_many, synthetic_pmids
+from fake_eutils.server import FAULT_KINDS
 
 from evidence.config import load_settings
 from evidence.entrez.client import EntrezClient, redact
 from evidence.errors import EntrezError, EntrezUnavailable
-from tests.fake_eutils import add_many, synthetic_pmids
-from tests.fake_eutils.server import FAULT_KINDS
 
 KEY = "a-secret-key-123"
 

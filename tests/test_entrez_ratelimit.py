@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from fake_eutils import add_many, synthetic_pmids
 
 from evidence.config import load_settings
 from evidence.entrez.client import EntrezClient
 from evidence.entrez.ratelimit import RateLimiter, limiter_for
-from tests.fake_eutils import add_many, synthetic_pmids
 
 
 class FakeClock:

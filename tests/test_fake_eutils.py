@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from fake_eutils import article_xml, pubmed_article_set
 from lxml import etree
-
-from tests.fake_eutils import article_xml, pubmed_article_set
 
 PARSER = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False)
 

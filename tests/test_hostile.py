@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile.cases import CASES, SQL, Case, small_policy
+from resolve_helpers import make_policy
 
 from evidence.config import load_settings
 from evidence.store import open_store
-from tests.hostile.cases import CASES, SQL, Case, small_policy
-from tests.resolve_helpers import make_policy
 
 PEAK_RSS_LIMIT_MB = 500
 HUGE_SECONDS = 120

@@ -14,9 +14,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-
-from tests.fake_eutils import add_many, synthetic_pmids
-from tests.hostile.cases import policy, synthetic_reference
+from fake_eutils import add_many, synthetic_pmids
+from hostile.cases import policy, synthetic_reference
 
 KEY = "SECRETKEY-0123456789abcdef/+="  # '/', '+' and '=' differ when URL-encoded
 FORMS = {KEY, quote(KEY, safe=""), quote_plus(KEY), KEY.encode().hex()}

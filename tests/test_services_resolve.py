@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from fake_eutils import add_many, synthetic_pmids
+from resolve_helpers import make_policy
 from sqlmodel import Session, select
 
 from evidence.config import load_settings
 from evidence.entrez.client import EntrezClient
 from evidence.services.resolve import resolve
 from evidence.store import models as m
-from tests.fake_eutils import add_many, synthetic_pmids
-from tests.resolve_helpers import make_policy
 
 
 def client(**settings):  # type: ignore[no-untyped-def]

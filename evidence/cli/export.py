@@ -36,7 +36,8 @@ def export(
     Example: evidence export stem-cell-pad -o refs.bib
     """
     from evidence.export import SUFFIXES, format_name
-    from evidence.services.export import export_policy, write_atomically
+    from evidence.files import write_atomic
+    from evidence.services.export import export_policy
 
     name = format_name(fmt) if fmt else SUFFIXES.get(Path(output).suffix.lower(), "ris")
     text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates)
@@ -44,5 +45,5 @@ def export(
         if text:
             console.emit_text(text)
         return
-    write_atomically(text, output)
+    write_atomic(output, text)
     console.say(f"Wrote {count} entries as {name} to {output}.")

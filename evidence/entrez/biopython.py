@@ -18,12 +18,12 @@ from evidence.entrez.parse import (
     _TAG,
     ParseError,
     _author,
-    _check_body,
     _doi,
     _indexing,
     _join_sections,
     _pages,
     _pub_date,
+    check_body,
     clean_text,
 )
 from evidence.records import Article
@@ -40,7 +40,7 @@ def parse_with_biopython(data: bytes) -> list[Article]:
     """
     from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError
 
-    _check_body(data)
+    check_body(data)
     error = _ERROR_ELEMENT.search(data[:4096])
     if error:  # before Bio.Entrez, which would first ask for efetch.dtd (not bundled)
         raise ParseError(

@@ -29,7 +29,7 @@ from lxml import etree
 
 from evidence.config import Settings
 from evidence.entrez.cache import make_session
-from evidence.entrez.parse import ParseError, check_body, parse_efetch
+from evidence.entrez.parse import ParseError, parse_efetch
 from evidence.entrez.ratelimit import RateLimiter, limiter_for
 from evidence.errors import EntrezError, EntrezUnavailable
 from evidence.records import Article
@@ -422,6 +422,17 @@ class EntrezClient:
 
 
 # ---------------------------------------------------------------- parsers for small answers
+
+
+def check_body(data: bytes) -> None:
+    """Raise ParseError for bodies that are plainly not an answer (empty, HTML, JSON)."""
+    head = data[:512].lstrip().lower()
+    if not head:
+        raise ParseError("empty answer from NCBI")
+    if head.startswith(b"<!doctype html") or b"<html" in head:
+        raise ParseError("NCBI sent an HTML page instead of an answer (blocked or down?)")
+    if head.startswith((b"{", b"[")):
+        raise ParseError(f"NCBI sent JSON instead of XML: {data[:120]!r}")
 
 
 def _check_text(data: bytes) -> str:

@@ -172,7 +172,7 @@ def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(**_PARSER_OPTIONS)
 
 
-def _check_body(data: bytes) -> None:
+def check_body(data: bytes) -> None:
     head = data[:4096].lstrip().lower()
     if not head:
         raise ParseError("NCBI sent an empty answer instead of PubMed XML")
@@ -182,28 +182,13 @@ def _check_body(data: bytes) -> None:
         raise ParseError(f"NCBI sent an HTML page instead of PubMed XML: {_snippet(data)}")
 
 
-def check_body(data: bytes) -> None:
-    """Raise ParseError for bodies that are plainly not an answer (empty, HTML, JSON).
-
-    The Entrez client's check for its small answers (esearch XML, ECitMatch plain text), so it
-    does not insist on XML the way `_check_body` does for efetch.
-    """
-    head = data[:512].lstrip().lower()
-    if not head:
-        raise ParseError("empty answer from NCBI")
-    if any(marker in head for marker in _HTML_MARKERS):
-        raise ParseError(f"NCBI sent an HTML page instead of its answer: {_snippet(data)}")
-    if head.startswith((b"{", b"[")):
-        raise ParseError(f"NCBI sent JSON instead of its answer: {_snippet(data)}")
-
-
 def _snippet(data: bytes, size: int = 80) -> str:
     text = _TAG.sub(" ", data[:2000].decode("utf-8", "replace"))
     return (clean_text(text) or "")[:size]
 
 
 def _root(data: bytes) -> etree._Element:
-    _check_body(data)
+    check_body(data)
     try:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from evidence.report import since_review
+
 ReportData = dict[str, Any]
 
 #: default level per design when a tag carries none (Oxford CEBM 2011, treatment benefits)
@@ -75,6 +77,7 @@ class ReportInput:
         str, Any
     ]  # id, title, effective_date, last_reviewed, statements, codes, conclusion
     references: list[ReferenceInput]
+    since_last_review: dict[str, Any] | None = None  # the latest review cycle (issue #6)
 
 
 def build_report(data: ReportInput) -> ReportData:
@@ -94,7 +97,7 @@ def build_report(data: ReportInput) -> ReportData:
         "summary": summary,
         "direct_evidence": direct,
         "flags": flags,
-        "since_last_review": None,
+        "since_last_review": data.since_last_review,
     }
     report["state_of_evidence"] = state_of_evidence(report)
     return report
@@ -496,6 +499,7 @@ def state_of_evidence(report: ReportData) -> list[str]:
             f"This report rests partly or wholly on the citation text; run "
             f"'{report['basis']['how_to_resolve']}' to check it against PubMed."
         )
+    lines += since_review.state_lines(report.get("since_last_review"))
     lines.append("This summary reports the cited evidence; it does not make the coverage decision.")
     return lines
 

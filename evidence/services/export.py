@@ -9,16 +9,12 @@ never see the store.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from evidence.errors import ExportError
 from evidence.export import render, writer_for
 from evidence.export.entry import Author, ExportEntry
 from evidence.services.policy import current_references, get_policy, subject_of
@@ -63,31 +59,6 @@ def export_policy(
     writer = writer_for(fmt)
     entries = gather_entries(engine, policy_id, include_candidates)
     return render(writer, entries), len(entries)
-
-
-def write_atomically(text: str, path: str) -> None:
-    """Write UTF-8 text so that a reader never sees half a file (temp file + rename)."""
-    target = Path(path)
-    if target.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"{folder}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # ---------------------------------------------------------------- reading the store

@@ -7,20 +7,19 @@ with `evidence.flags` so that the report package stays free of sideways imports.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidence.errors import InputError
+from evidence.files import write_atomic  # noqa: F401  (re-exported for callers)
 from evidence.flags.article import article_flags
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
 from evidence.services.policy import current_references, get_policy, subject_of
+from evidence.services.review import since_last_review
 from evidence.store import models as m
 
 FORMATS = ("text", "md", "html", "json")
@@ -47,8 +46,9 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
                 for c in _current(session, m.BillingCode, p)
             ],
         }
+        since = since_last_review(session, p.id)
     _add_superseded(inputs)
-    return ReportInput(policy=policy, references=inputs)
+    return ReportInput(policy=policy, references=inputs, since_last_review=since)
 
 
 def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:
@@ -162,32 +162,3 @@ def render(report: ReportData, fmt: str) -> str:
     raise InputError(f"unknown report format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
 
 
-def _file_mode(target: Path) -> int:
-    """The existing file's mode, else what the umask gives a new file."""
-    if target.exists():
-        return target.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write a temporary file in the same folder, then rename: never a half-written report."""
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{path} is a folder", hint="give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write {path}: {exc.strerror}") from None
-        raise
-    return target

@@ -29,6 +29,7 @@ from evidence.records import Article, Citation
 from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
 from evidence.store import transaction
+from evidence.store.upsert import upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
@@ -209,33 +210,14 @@ def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]
     """One transaction: the batch's articles upserted, its misses recorded, old misses cleared."""
     now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
     with transaction(engine) as session:
-        rows = {a.pmid: {**asdict(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
-        _upsert(session, m.Article, list(rows.values()), "pmid")
+        # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
+        rows = {a.pmid: {**vars(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+        upsert(session, m.Article, list(rows.values()), ["pmid"])
         seen = set(rows)
         if seen:
             session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(seen)))  # type: ignore[call-overload,attr-defined]
         for pmid, reason in missing.items():
             session.merge(m.Unresolved(pmid=pmid, reason=reason, checked_at=now))
-
-
-def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], key: str) -> None:
-    """INSERT .. ON CONFLICT DO UPDATE in one statement (SQLite and PostgreSQL); else merge."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        table = model.__table__
-        values = [{c.name: r.get(c.name) for c in table.columns} for r in rows]
-        stmt = insert(table).values(values)
-        update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != key}
-        session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update))
-        return
-    for r in rows:
-        session.merge(model(**r))
 
 
 # ---------------------------------------------------------------- citation check

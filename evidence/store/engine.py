@@ -57,18 +57,23 @@ def open_store(url: str, upgrade: bool = True) -> Engine:
     from evidence.store.upgrade import upgrade_to_head
 
     try:
-        upgrade_to_head(engine)
-    except OperationalError as exc:
-        engine.dispose()
-        raise StoreError(f"cannot open the store at {_safe(engine)}: {exc.orig}") from None
+        with reachable(engine):
+            upgrade_to_head(engine)
     except BaseException:
         engine.dispose()
         raise
     return engine
 
 
-def _safe(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+@contextmanager
+def reachable(engine: Engine) -> Iterator[None]:
+    """Turn "cannot connect / cannot open" into a one-line StoreError (password hidden)."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "no reason"
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the store at {where}: {reason}") from None
 
 
 @contextmanager

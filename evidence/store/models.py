@@ -16,8 +16,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    # Aware: sqlmodel's datetime columns (UTCDateTime) refuse naive values.
-    return datetime.now(timezone.utc)
+    return datetime.now(timezone.utc)  # sqlmodel >= 0.0.50 refuses naive datetimes
 
 
 def _json(default: Any = list) -> Any:
@@ -204,3 +203,7 @@ class Candidate(SQLModel, table=True):
     reason: Optional[str] = None
     reason_text: Optional[str] = Field(default=None, sa_column=Column(Text))
     decided_at: Optional[datetime] = None
+    # review cycles (issue #6): the design tag when the candidate was stored, and the screening stage
+    design: Optional[str] = None
+    level: Optional[int] = None
+    stage: str = "title-abstract"

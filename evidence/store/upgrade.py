@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from evidence.errors import SchemaTooNew
+from evidence.errors import SchemaTooNew, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INITIAL_REVISION = "0001"
@@ -80,10 +80,21 @@ def _check_known(revision: str | None) -> None:
 def _lock(conn: Connection) -> None:
     """Serialize migrations across processes for the rest of this transaction."""
     if conn.dialect.name == "sqlite":
+        # Batch mode rebuilds a table by copy, drop, rename: with foreign keys enforced, dropping
+        # a parent table (reference, policy) would fail or cascade. The pragma only takes
+        # effect outside a transaction; `_check_foreign_keys` verifies the result instead.
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         # pysqlite opens transactions lazily; take the write lock now, before we read anything.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise StoreError(f"upgrade left {len(broken)} rows with broken links; store unchanged")
 
 
 def upgrade_to_head(engine: Engine) -> str | None:
@@ -94,16 +105,21 @@ def upgrade_to_head(engine: Engine) -> str | None:
         return before
     _check_known(before)
     with engine.connect() as conn:
-        with conn.begin():
-            _lock(conn)
-            before = _revision(conn)  # another process may have upgraded while we waited
-            _check_known(before)
-            if before == head:
-                return before
-            cfg = alembic_config(conn)
-            if before is None and inspect(conn).has_table(SENTINEL_TABLE):
-                command.stamp(cfg, INITIAL_REVISION)  # a store made by create_all
-            command.upgrade(cfg, "head")
+        try:
+            with conn.begin():
+                _lock(conn)
+                before = _revision(conn)  # another process may have upgraded while we waited
+                _check_known(before)
+                if before == head:
+                    return before
+                cfg = alembic_config(conn)
+                if before is None and inspect(conn).has_table(SENTINEL_TABLE):
+                    command.stamp(cfg, INITIAL_REVISION)  # a store made by create_all
+                command.upgrade(cfg, "head")
+                _check_foreign_keys(conn)
+        finally:
+            if conn.dialect.name == "sqlite":
+                conn.invalidate()  # never hand this connection (foreign keys off) to the pool
     return before
 
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fake_eutils.records import article_xml, pubmed_article_set
-from tests.fake_eutils.server import FakeEutils, add_many, synthetic_pmids
+from fake_eutils.records import article_xml, pubmed_article_set
+from fake_eutils.server import FakeEutils, add_many, synthetic_pmids
 
 __all__ = [
     "FakeEutils",

@@ -27,8 +27,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from tests.fake_eutils.records import article_xml, pubmed_article_set
-from tests.fake_eutils.search import compile_query
+from fake_eutils.records import article_xml, pubmed_article_set
+from fake_eutils.search import compile_query
 
 ESEARCH_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
