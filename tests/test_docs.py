@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import typer
-
 from conftest import ROOT
+
 from evidence.cli import app
 
 
