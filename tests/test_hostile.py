@@ -237,3 +237,29 @@ def test_efetch_answer(case: Case, cli, fake_eutils):  # type: ignore[no-untyped
 
 def test_corpus_has_at_least_30_cases():
     assert len(CASES) >= 30 and len({c.name for c in CASES}) == len(CASES)
+
+
+def test_sql_metacharacters_in_review_query_notes_and_exports(cli, fake_eutils, tmp_path):  # type: ignore[no-untyped-def]
+    """Review cycles keep a hostile query, note and reason as data, and export them as such."""
+    from datetime import date
+
+    doc = tmp_path / "policy.txt"
+    doc.write_text(small_policy(), "utf-8")
+    assert cli("policy", "add", str(doc), "--id", "sql").exit_code == 0
+    fake_eutils.add_article("90000101", title=f"Widgets for everyone {SQL}", edat=date(2026, 2, 3),
+                            publication_types=["Randomized Controlled Trial"], abstract=SQL)
+    query = f'widgets OR "{SQL}"'
+    started = cli("review", "start", "sql", "--since", "2025-01-01", "--until", "2026-11-01",
+                  "--query", query, "--json")
+    assert started.exit_code == 0, started.output
+    decided = cli("review", "decide", "sql", "90000101", "exclude", "--reason", "other",
+                  "--note", SQL)
+    assert decided.exit_code == 0, decided.output
+    for fmt in ("ris", "bibtex", "csljson", "nbib", "csv", "ama"):
+        out = cli("export", "sql", "--format", fmt, "-o", "-", "--include-candidates")
+        assert out.exit_code == 0 and "Traceback" not in out.output, (fmt, out.output)
+    csv_out = cli("export", "sql", "--format", "csv", "-o", "-", "--include-candidates").stdout
+    assert "DROP TABLE policy" in csv_out and "90000101" in csv_out
+    cycles = json.loads(cli("review", "list", "sql", "--json").stdout)
+    assert SQL in json.dumps(cycles, ensure_ascii=False).replace('\\"', '"').replace("\\\\", "\\")
+    assert len(json.loads(cli("policy", "list", "--json").stdout)) == 1 and integrity_ok()
