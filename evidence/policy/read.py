@@ -38,10 +38,16 @@ def read_text(data: bytes, name: str = "-") -> str:
     else:
         text = _decode(data, name)
         form = sniff_form(text, name)
-        if form == "html":
-            text = html_text(text)
-        elif form == "markdown":
-            text = markdown_text(text)
+        try:
+            if form == "html":
+                text = html_text(text)
+            elif form == "markdown":
+                text = markdown_text(text)
+        except RecursionError:  # thousands of nested elements: no plan publishes that
+            raise InputError(
+                f"{name}: the {form} is nested too deeply to read",
+                hint="save the page as plain text or PDF",
+            ) from None
     text = normalise(text)
     if not text.strip():
         raise InputError(f"{name}: the document has no text")

@@ -159,6 +159,11 @@ def absurd_pmids() -> bytes:
     return policy([synthetic_reference(i + 1, pmid) for i, pmid in enumerate(odd)])
 
 
+def deep_html(depth: int = 20_000) -> bytes:
+    body = small_policy().replace("\n", "<br>")
+    return f"<html><body>{'<div>' * depth}<p>{body}</p>{'</div>' * depth}</body></html>".encode()
+
+
 def ansi_title() -> bytes:
     return small_policy("\x1b[2J\x1b[31mRED\x1b[0m \x07bell\x08 \x1b]0;pwned\x07").encode()
 
@@ -310,6 +315,8 @@ CASES: list[Case] = [
          extra={"no_markup": True, "title": "Synthetic Policy Widgets"}),
     Case("markdown-with-raw-html", "file", _file("scripts.md"), "policy.md",
          extra={"no_markup": True}),
+    Case("html-nested-20000-deep", "file", deep_html, "policy.html", "refused",
+         r"nested too deeply"),
     Case("efetch-title-with-markup", "efetch", script_efetch, extra={"no_markup_html": True}),
     # XML attacks in an E-utilities answer
     Case("efetch-billion-laughs", "efetch", billion_laughs, expect="partial",
