@@ -111,6 +111,7 @@ def _run_huge(argv: list[str]) -> tuple[int, str, float, float]:
 FILE_CASES = [c for c in CASES if c.kind == "file"]
 CLI_CASES = [c for c in CASES if c.kind == "cli"]
 EFETCH_CASES = [c for c in CASES if c.kind == "efetch"]
+ESEARCH_CASES = [c for c in CASES if c.kind == "esearch"]
 
 
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.name)
@@ -233,6 +234,25 @@ def test_efetch_answer(case: Case, cli, fake_eutils):  # type: ignore[no-untyped
         assert "&lt;script&gt;alert(1)" in html
         shown = cli("article", "show", "90000001").stdout
         assert "\x1b" not in shown
+
+
+@pytest.mark.parametrize("case", ESEARCH_CASES, ids=lambda c: c.name)
+def test_esearch_answer(case: Case, cli, fake_eutils, tmp_path):  # type: ignore[no-untyped-def]
+    body = case.make()  # type: ignore[misc]
+    doc = tmp_path / "policy.txt"
+    doc.write_text(small_policy(), "utf-8")
+    assert cli("policy", "add", str(doc), "--id", "p").exit_code == 0
+    fake_eutils.esearch = lambda params: body  # review start's search gets this answer
+    result = cli("review", "start", "p", "--since", "2025-01-01", "--until", "2026-11-01",
+                 "--query", "widgets")
+    outcome(case, result.exit_code, result.stderr)
+    assert "Traceback" not in result.output and integrity_ok()
+    if case.expect == "partial":
+        assert result.exit_code == 3
+        one_line_error(result.stderr, case.message)
+    else:
+        assert result.exit_code == 0, result.stderr
+    assert case.extra.get("absent", "\0") not in stored_text()
 
 
 def test_corpus_has_at_least_30_cases():

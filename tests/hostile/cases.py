@@ -228,6 +228,27 @@ def script_efetch() -> bytes:
     return (XML_HEAD + _article_set(hostile)).encode()
 
 
+def esearch_external_entity() -> bytes:
+    return (
+        XML_HEAD
+        + '<!DOCTYPE eSearchResult [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        "<eSearchResult><Count>1</Count><RetMax>1</RetMax><RetStart>0</RetStart>"
+        "<QueryKey>1</QueryKey><WebEnv>&xxe;</WebEnv><IdList><Id>90000001</Id></IdList>"
+        "<QueryTranslation>&xxe;</QueryTranslation></eSearchResult>"
+    ).encode()
+
+
+def esearch_billion_laughs() -> bytes:
+    entities = ['<!ENTITY a "aaaaaaaaaa">'] + [
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+    ]
+    return (
+        XML_HEAD
+        + f"<!DOCTYPE eSearchResult [{''.join(entities)}]>\n"
+        + "<eSearchResult><Count>&i;</Count><IdList></IdList></eSearchResult>"
+    ).encode()
+
+
 def _article_set(title: str, pmid: str = "90000001") -> str:
     """One minimal PubmedArticle whose title carries the payload."""
     return (
@@ -253,7 +274,8 @@ def _article_set(title: str, pmid: str = "90000001") -> str:
 
 @dataclass(frozen=True)
 class Case:
-    """One hostile input. `kind`: 'file' (policy add), 'efetch' (resolve), 'cli' (argv)."""
+    """One hostile input. `kind`: 'file' (policy add), 'efetch' (resolve), 'esearch' (review
+    start), 'cli' (argv)."""
 
     name: str
     kind: str
@@ -326,6 +348,10 @@ CASES: list[Case] = [
     Case("efetch-external-entity-http", "efetch",
          lambda: external_entity("http://127.0.0.1:9/x"), extra={"absent": "127.0.0.1"}),
     Case("efetch-unknown-dtd", "efetch", unknown_dtd),
+    Case("esearch-external-entity-file", "esearch", esearch_external_entity,
+         extra={"absent": "root:"}),
+    Case("esearch-billion-laughs", "esearch", esearch_billion_laughs, expect="partial",
+         message=r"esearch|NCBI"),
     # SQL metacharacters, ids, titles
     Case("sql-metacharacters-everywhere", "file", sql_policy, argv=("--id", SQL),
          extra={"sql": True, "id": "drop-table-policy-or-1-1"}),
