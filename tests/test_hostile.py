@@ -108,10 +108,20 @@ def _run_huge(argv: list[str]) -> tuple[int, str, float, float]:
     return proc.returncode, stderr, int(peak.group(1)) / 1024, seconds
 
 
-FILE_CASES = [c for c in CASES if c.kind == "file"]
-CLI_CASES = [c for c in CASES if c.kind == "cli"]
-EFETCH_CASES = [c for c in CASES if c.kind == "efetch"]
-ESEARCH_CASES = [c for c in CASES if c.kind == "esearch"]
+def _cases(kind: str) -> list:  # type: ignore[type-arg]
+    """The corpus rows of one kind; huge inputs and NCBI retry loops (~10 s each) are slow."""
+    slow = pytest.mark.slow
+    return [
+        pytest.param(c, id=c.name, marks=slow) if c.huge or c.expect == "partial" else c
+        for c in CASES
+        if c.kind == kind
+    ]
+
+
+FILE_CASES = _cases("file")
+CLI_CASES = _cases("cli")
+EFETCH_CASES = _cases("efetch")
+ESEARCH_CASES = _cases("esearch")
 
 
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.name)

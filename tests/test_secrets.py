@@ -97,6 +97,7 @@ def keyed_run(tmp_path, fake_eutils):  # type: ignore[no-untyped-def]
     return tmp_path, "\n".join(printed)
 
 
+@pytest.mark.slow  # about 40 CLI subprocesses
 def test_the_key_is_in_no_file_left_behind_and_never_printed(keyed_run):  # type: ignore[no-untyped-def]
     root, printed = keyed_run
     assert (root / "http_cache.sqlite").exists() and (root / "evidence.sqlite").exists()
