@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from synthetic_report import PID, add_synthetic_policy
 
+from evidence.config import load_settings
 from evidence.store import open_store
+
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
 
 
 @pytest.fixture
 def stored():
-    engine = open_store(f"sqlite:///{os.environ['EVIDENCE_DB']}")
+    engine = open_store(load_settings().db_url)
     add_synthetic_policy(engine)
     engine.dispose()
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fake_eutils import add_many, synthetic_pmids
 from resolve_helpers import make_policy
 
 from evidence.config import load_settings
 from evidence.store import open_store
+
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
 
 KEY = "a-secret-key-123"
 

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from conftest import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 POLICY = "stem-cell-pad"
 UNTIL = "2026-11-01"
 # synthetic records whose titles match the query derived from the example policy

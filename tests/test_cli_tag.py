@@ -7,6 +7,8 @@ import json
 import pytest
 from tagging_store import stem_policy
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 
 @pytest.fixture
 def stem(engine):

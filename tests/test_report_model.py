@@ -12,6 +12,8 @@ from synthetic_report import EXPECTED, PID, SR_LAST, SYN_CONCLUSION, add_synthet
 from evidence.report.model import conclusion, included_studies, phase, sample_size, to_json
 from evidence.services.report import build
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "evidence" / "report" / "schema.json").read_text()
 )

@@ -12,6 +12,8 @@ from synthetic_report import HOSTILE, PID, SR_LAST, SYN_CONCLUSION, add_syntheti
 from evidence.errors import InputError
 from evidence.services.report import build, render, write_atomic
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 FACTS = [
     "Cell Therapy for Synthetic Limb Disease",
     "2026-01-01",

@@ -9,6 +9,8 @@ from sqlmodel import Session
 from evidence.errors import InputError, NotFound
 from evidence.services import review
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 CANDS = {"90000101": "observational", "90000102": "rct", "90000103": "meta-analysis",
          "90000104": "case-report"}  # fmt: skip
 

@@ -11,6 +11,8 @@ from review_helpers import POLICY, add_cycle, make_policy
 from evidence.services import review
 from evidence.services.report import build, render
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 CANDS = {"90000101": "observational", "90000102": "rct", "90000103": "meta-analysis"}
 
 

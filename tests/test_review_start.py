@@ -15,6 +15,8 @@ from evidence.errors import EntrezError
 from evidence.services import review
 from evidence.store import models as m
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 UNTIL = date(2026, 11, 1)
 MATCH = "Bone marrow stem cells for critical limb ischemia: a randomized trial"
 

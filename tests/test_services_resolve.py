@@ -14,6 +14,8 @@ from evidence.entrez.client import EntrezClient
 from evidence.services.resolve import resolve
 from evidence.store import models as m
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 
 def client(**settings):  # type: ignore[no-untyped-def]
     return EntrezClient(load_settings().with_(**settings), sleep=lambda s: None, timeout=(2.0, 0.5))

@@ -14,6 +14,8 @@ from evidence.services import tag as svc
 from evidence.services.policy import show_policy
 from evidence.store import models as m
 
+pytestmark = pytest.mark.usefixtures("db_url")  # SQLite, and PostgreSQL when EVIDENCE_TEST_PG is set
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "stem-cell-pad.txt"
 DATA = Path(__file__).resolve().parent / "data"
 

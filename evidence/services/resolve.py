@@ -27,8 +27,8 @@ from evidence.errors import EntrezError, EntrezUnavailable
 from evidence.flags.citation import check_citation
 from evidence.records import Article, Citation
 from evidence.services.policy import current_references, get_policy
+from evidence.store import in_transaction, transaction
 from evidence.store import models as m
-from evidence.store import transaction
 from evidence.store.upsert import upsert
 
 ProgressCallback = Callable[[int, int], None]
@@ -207,17 +207,22 @@ def _fetch(
 
 
 def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
-    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared."""
+    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared.
+
+    Upserts (keys sorted, so two writers lock rows in one order), re-run on a clash with
+    another process resolving the same PMIDs."""
     now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
-    with transaction(engine) as session:
-        # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
-        rows = {a.pmid: {**vars(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+    # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
+    rows = {a.pmid: {**vars(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+    misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in missing.items()]
+
+    def work(session: Session) -> None:
         upsert(session, m.Article, list(rows.values()), ["pmid"])
-        seen = set(rows)
-        if seen:
-            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(seen)))  # type: ignore[call-overload,attr-defined]
-        for pmid, reason in missing.items():
-            session.merge(m.Unresolved(pmid=pmid, reason=reason, checked_at=now))
+        if rows:
+            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(set(rows))))  # type: ignore[call-overload,attr-defined]
+        upsert(session, m.Unresolved, misses, ["pmid"])
+
+    in_transaction(engine, work)
 
 
 # ---------------------------------------------------------------- citation check
@@ -235,8 +240,9 @@ def citation_record(ref: m.Reference) -> Citation:
 
 def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
     """Replace each checked reference's flags; returns how many references carry flags."""
-    flagged = 0
-    with transaction(engine) as session:
+
+    def work(session: Session) -> int:
+        flagged = 0
         for ref in refs:
             pmid = ref.pmid or ref.matched_pmid
             row = session.get(m.Article, pmid) if pmid else None
@@ -247,7 +253,9 @@ def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
             for kind, detail in found:
                 session.add(m.CitationFlag(reference_id=ref.id, kind=kind, detail=detail))
             flagged += 1 if found else 0
-    return flagged
+        return flagged
+
+    return in_transaction(engine, work)
 
 
 def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:

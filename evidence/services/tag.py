@@ -21,8 +21,8 @@ from sqlmodel import Session, or_, select
 from evidence import tagging
 from evidence.errors import InputError, NotFound
 from evidence.services.policy import current_references, get_policy, subject_of
+from evidence.store import in_transaction, transaction
 from evidence.store import models as m
-from evidence.store import transaction
 from evidence.tagging import vocabulary as v
 
 Progress = Callable[[int, int], None]
@@ -54,6 +54,16 @@ class TagSummary:
             "manual_kept": self.manual_kept,
         }
 
+    def add(self, other: TagSummary) -> None:
+        """Fold in one policy's counts (kept apart until its transaction committed)."""
+        self.policies.extend(other.policies)
+        self.references += other.references
+        self.by_design.update(other.by_design)
+        self.by_source.update(other.by_source)
+        self.by_role.update(other.by_role)
+        self.changed += other.changed
+        self.manual_kept += other.manual_kept
+
 
 # ---------------------------------------------------------------- tagging a policy
 
@@ -69,9 +79,14 @@ def tag_policies(
         else:
             ids = [p.id for p in session.exec(select(m.Policy).order_by(m.Policy.id))]  # type: ignore[arg-type]
     for pid in ids:
-        with transaction(engine) as session:
-            _tag_policy(session, get_policy(session, pid), summary, progress)
-        summary.policies.append(pid)
+        # Another process may tag the same studies at once: a clash rolls back and re-runs the
+        # policy's transaction (tagging is idempotent), so its counts start afresh each time.
+        def work(session: Session, pid: str = pid) -> TagSummary:
+            one = TagSummary(policies=[pid])
+            _tag_policy(session, get_policy(session, pid), one, progress)
+            return one
+
+        summary.add(in_transaction(engine, work))
     return summary
 
 

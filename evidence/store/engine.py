@@ -8,27 +8,50 @@ nothing special. `open_store` brings the schema to the code's through the Alembi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from evidence.errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
+RETRY_ATTEMPTS = 6
+# PostgreSQL: serialization failure, deadlock detected (one of the two waiters is cancelled).
+RETRY_SQLSTATES = {"40001", "40P01"}
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor) -> None:  # type: ignore[no-untyped-def]
+    """Two processes opening a blank file at once both try to switch it to WAL; SQLite answers
+    one of them "database is locked" at once (deadlock avoidance: no busy wait). The switch is
+    made once per file, so waiting a moment and asking again settles it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
 
 
 def make_engine(url: str) -> Engine:
@@ -86,3 +109,30 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """A conflict with another writer that running the unit again resolves: a unique key
+    another process inserted first, a deadlock or serialization failure, a busy SQLite."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work(session)` in one transaction; when it collides with a concurrent writer,
+    roll back and run it again (a few times, with a short random pause).
+
+    `work` must be idempotent as a whole (read, decide, write): it may run more than once, so
+    it must not mutate state outside the session before it returns."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt == RETRY_ATTEMPTS or not _retryable(exc):
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
