@@ -7,6 +7,7 @@ service's `(done, total)` callback into a rich progress bar (shown only on a ter
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,16 @@ if not out.is_terminal:  # piped into a file or a pager: don't squeeze tables in
 
 ProgressCallback = Callable[[int, int], None]
 
+# Rich strips only BEL, BS, VT, FF and CR from text: ESC (and so every ANSI sequence: clear
+# screen, retitle the window, fake a prompt) would reach the terminal raw. Values come from
+# policy files, --title options and NCBI records; show their control characters, never obey them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def printable(text: str) -> str:
+    """`text` with each control character but tab and line ends shown as a visible escape."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 def emit_json(data: Any) -> None:
     """Print `data` as JSON on stdout (dates and other objects via str)."""
@@ -30,27 +41,28 @@ def emit_json(data: Any) -> None:
 
 
 def emit_text(text: str) -> None:
+    text = printable(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
 
 
 def say(message: str) -> None:
-    err.print(message, markup=False)
+    err.print(printable(message), markup=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"Warning: {message}", style="yellow", markup=False)
+    err.print(f"Warning: {printable(message)}", style="yellow", markup=False)
 
 
 def error(message: str) -> None:
-    err.print(f"Error: {message}", style="red", markup=False)
+    err.print(f"Error: {printable(message)}", style="red", markup=False)
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A rich table on stdout; cells are shown as plain text, never as markup."""
     t = Table(*columns, title=title, show_lines=False, header_style="bold")
     for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+        t.add_row(*("" if v is None else printable(str(v)) for v in row))
     out.print(t, markup=False)
 
 

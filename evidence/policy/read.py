@@ -38,10 +38,16 @@ def read_text(data: bytes, name: str = "-") -> str:
     else:
         text = _decode(data, name)
         form = sniff_form(text, name)
-        if form == "html":
-            text = html_text(text)
-        elif form == "markdown":
-            text = markdown_text(text)
+        try:
+            if form == "html":
+                text = html_text(text)
+            elif form == "markdown":
+                text = markdown_text(text)
+        except RecursionError:  # thousands of nested elements: no plan publishes that
+            raise InputError(
+                f"{name}: the {form} is nested too deeply to read",
+                hint="save the page as plain text or PDF",
+            ) from None
     text = normalise(text)
     if not text.strip():
         raise InputError(f"{name}: the document has no text")
@@ -63,8 +69,16 @@ def sniff_form(text: str, name: str = "-") -> str:
     return "text"
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def normalise(text: str) -> str:
-    """One line-ending convention, NFC (so 'ů' is one code point whatever the source did)."""
+    """One line-ending convention, NFC (so 'ů' is one code point whatever the source did).
+
+    Terminal escape sequences and other control characters go: a title carrying
+    ESC[2J would otherwise clear the screen of whoever runs `evidence policy list`."""
+    text = _CONTROLS.sub("", _ANSI.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = unicodedata.normalize("NFC", text)
@@ -75,7 +89,17 @@ def normalise(text: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (BOM or not), else cp1252 (Word's 'ANSI' exports), else refuse."""
+    """UTF-8 (BOM or not), UTF-16 (Notepad's "Unicode"), else cp1252 line by line, else refuse.
+
+    Line by line because a policy pasted together from two sources mixes UTF-8 and cp1252
+    lines; decoding the whole file as cp1252 would turn every UTF-8 accent into mojibake.
+    """
+    codec = _utf16_codec(data)
+    if codec:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: damaged UTF-16 text; convert it to UTF-8") from None
     if _looks_binary(data):
         raise InputError(f"{name}: binary file, not a policy document")
     try:
@@ -83,12 +107,35 @@ def _decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("cp1252")
+        text = "".join(_decode_line(line) for line in data.splitlines(keepends=True))
     except UnicodeDecodeError:
         raise InputError(f"{name}: not UTF-8 or cp1252 text; convert it to UTF-8") from None
     if _control_share(text) > 0.05:
         raise InputError(f"{name}: not UTF-8 or cp1252 text; convert it to UTF-8")
     return text
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """'utf-16' for a BOM, 'utf-16-le'/'-be' for BOM-less text whose every other byte is NUL."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -136,7 +183,11 @@ def markdown_text(text: str) -> str:
     """Render Markdown to HTML with markdown-it (CommonMark), then flatten like any page."""
     from markdown_it import MarkdownIt
 
-    return html_text(MarkdownIt("commonmark").render(text))
+    md = MarkdownIt("commonmark")
+    # markdown-it leaves a javascript:/data: link as its literal source text, so the URL
+    # would end up in a citation's title; accept every link: html_text keeps only its words.
+    md.validateLink = lambda url: True
+    return html_text(md.render(text))
 
 
 def html_text(markup: str) -> str:
@@ -158,10 +209,13 @@ def html_text(markup: str) -> str:
 
 
 def _walk(node, chunks: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from bs4 import Comment, NavigableString, Tag
+    from bs4 import NavigableString, Tag
+    from bs4.element import PreformattedString
 
     for child in node.children:
-        if isinstance(child, Comment):
+        # comments, but also <!DOCTYPE html> (whose "html" became the policy's title), CDATA
+        # and processing instructions: none of them is text a reader sees
+        if isinstance(child, PreformattedString):
             continue
         if isinstance(child, NavigableString):
             chunks.append(re.sub(r"\s+", " ", str(child)))

@@ -24,7 +24,9 @@ from evidence.records import Citation
 
 # ---------------------------------------------------------------- splitting the list
 
-_ENTRY = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+(\S.*)$")
+# Up to 5 digits: a list of 20,000 entries must not fold entries 10,000 and up into 9,999
+# (`_starts_entry` still insists on the next number, so a wrapped "2016. ..." stays put).
+_ENTRY = re.compile(r"^\s*(?:\[([0-9]{1,5})\]|([0-9]{1,5})[.)])\s+(\S.*)$")
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-)\s*$", re.I
 )
@@ -41,16 +43,20 @@ class Entry:
 
 
 def join_wrapped(lines: list[str]) -> str:
-    """Join wrapped lines; a line ending in a hyphenated URL/DOI piece is glued, not spaced."""
-    out = ""
+    """Join wrapped lines; a line ending in a hyphenated URL/DOI piece is glued, not spaced.
+
+    Looks only at the last piece (not the whole text so far), so an entry of thousands of
+    lines costs linear time, not quadratic."""
+    parts: list[str] = []
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if out and re.search(r"(?:doi\.org/|doi:|/)\S*$", out) and out.endswith(("/", "-", ".")):
-            out += line
+        last = parts[-1] if parts else ""
+        if last and re.search(r"(?:doi\.org/|doi:|/)\S*$", last) and last.endswith(("/", "-", ".")):
+            parts[-1] = last + line
         else:
-            out = f"{out} {line}" if out else line
-    return out
+            parts.append(line)
+    return " ".join(parts)
 
 
 def split_entries(lines: list[str]) -> tuple[list[Entry], list[str]]:
@@ -116,7 +122,10 @@ def _numbering_warnings(entries: list[Entry]) -> list[str]:
 
 # ---------------------------------------------------------------- parsing one citation
 
-_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b\.?", re.I)
+# ASCII digits only: `\d` also matches Arabic-Indic and full-width digits, which int() reads
+# but NCBI does not. A PMID has no leading zero and at most 9 digits (NCBI_FACTS.md).
+_PMID = re.compile(r"\bPMID\s*:?\s*([1-9][0-9]{0,8})(?![0-9A-Za-z])\.?", re.I)
+_PMID_WRITTEN = re.compile(r"\bPMID\s*:?\s*(\S{1,40})", re.I)
 _PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\d+)\b\.?|\b(PMC\d{5,})\b\.?", re.I)
 _DOI = re.compile(r"(?:\bdoi\s*:?\s*|\bhttps?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _NCT = re.compile(r"\b(NCT\d{8})\b\.?", re.I)
@@ -158,6 +167,8 @@ def parse_citation(number: int, raw: str) -> Citation:
     missing = [name for name, value in (("authors", authors), ("title", title)) if not value]
     if missing and parts is not None:
         warnings.append(f"could not find the {' and '.join(missing)}")
+    if not ids.get("pmid") and (odd := _PMID_WRITTEN.search(raw)):
+        warnings.append(f"{odd.group(1).rstrip('.,;')!r} is not a PMID (ignored)")
     if not (ids.get("pmid") or ids.get("doi") or ids.get("nct")):
         warnings.append("no PMID, DOI or NCT id")
     return Citation(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from evidence.errors import NotFound
+from evidence.errors import InputError, NotFound
 from evidence.store import models as m
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -32,6 +33,8 @@ def _author(d: dict[str, Any]) -> str:
 
 def show_article(engine: Engine, pmid: str) -> dict[str, Any]:
     """Everything stored about one PMID, shaped for display and JSON."""
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", pmid.strip()):
+        raise InputError(f"{pmid.strip()[:40]!r} is not a PMID", hint="a PMID is 1 to 9 digits")
     with Session(engine) as session:
         a = session.get(m.Article, pmid.strip())
         if a is None:

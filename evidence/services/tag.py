@@ -256,7 +256,8 @@ def check_design(design: str) -> str:
     return design
 
 
-_POLICY_NUMBER = re.compile(r"^(?P<policy>.+)#(?P<number>\d+)$")
+_POLICY_NUMBER = re.compile(r"^(?P<policy>.+)#(?P<number>[0-9]+)$")
+_PMID = re.compile(r"[1-9][0-9]{0,8}")  # ASCII: str.isdigit() also accepts "١٢٣" and "²"
 
 
 def resolve_subject(session: Session, target: str) -> tuple[str, list[m.Reference]]:
@@ -264,7 +265,7 @@ def resolve_subject(session: Session, target: str) -> tuple[str, list[m.Referenc
     that carry it."""
     target = target.strip()
     pmid = target[5:] if target.lower().startswith("pmid:") else target
-    if pmid.isdigit():
+    if _PMID.fullmatch(pmid):
         refs = list(
             session.exec(
                 select(m.Reference).where(
@@ -275,7 +276,7 @@ def resolve_subject(session: Session, target: str) -> tuple[str, list[m.Referenc
         if not refs and session.get(m.Article, pmid) is None:
             raise NotFound(f"PMID {pmid} is not in the store", hint="cited by no policy")
         return f"pmid:{pmid}", refs
-    if target.lower().startswith("ref:") and target[4:].isdigit():
+    if target.lower().startswith("ref:") and target[4:].isascii() and target[4:].isdigit():
         ref = session.get(m.Reference, int(target[4:]))
         if ref is None:
             raise NotFound(f"no reference {target}")
