@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -69,8 +69,8 @@ def resolve(
     refs = _references(engine, policy_id)
     summary.references = len(refs)
     try:
-        _match_citations(engine, client, [r for r in refs if not r.pmid], refresh, summary)
-        refs = _references(engine, policy_id)
+        if _match_citations(engine, client, [r for r in refs if not r.pmid], refresh, summary):
+            refs = _references(engine, policy_id)  # they carry their matched PMIDs now
         wanted = _pmids(refs)
         todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
         _fetch(engine, client, todo, summary, progress)
@@ -80,7 +80,6 @@ def resolve(
         summary.unreachable = str(exc)
     finally:
         summary.requests = client.requests_made - before
-    refs = _references(engine, policy_id)
     summary.flagged = _check_citations(engine, refs)
     _tally(engine, _pmids(refs), summary)
     return summary
@@ -143,11 +142,12 @@ def _match_citations(
     refs: list[m.Reference],
     refresh: bool,
     summary: ResolveSummary,
-) -> None:
+) -> int:
+    """Look up references without a PMID with ECitMatch; returns how many were looked up."""
     todo = [r for r in refs if refresh or r.match_status is None]
     queries = {str(r.id): q for r in todo if (q := citmatch_query(r)) is not None}
     if not queries:
-        return
+        return 0
     answers = client.ecitmatch(list(queries.values()))
     reasons = getattr(client, "citmatch_reasons", {})
     with transaction(engine) as session:
@@ -164,6 +164,7 @@ def _match_citations(
             ref.match_method = f"ecitmatch: {line}"
             session.add(ref)
             summary.matched += 1 if pmid else 0
+    return len(queries)
 
 
 # ---------------------------------------------------------------- efetch
@@ -255,8 +256,10 @@ def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]
 # ---------------------------------------------------------------- citation check
 
 
-def article_record(row: m.Article) -> Article:
-    return Article(**{f.name: getattr(row, f.name) for f in fields(Article)})
+_CHECKED_FIELDS = (
+    "pmid", "title", "year", "volume", "issue", "pages", "authors", "journal", "journal_iso",
+    "publication_status",
+)
 
 
 def citation_record(ref: m.Reference) -> Citation:
@@ -265,24 +268,45 @@ def citation_record(ref: m.Reference) -> Citation:
     return Citation(**values)
 
 
+def _records_to_check(session: Session, pmids: list[str]) -> dict[str, Article]:
+    """The fields the citation check compares (never the raw XML, abstract or MeSH: loading
+    whole rows was most of a large run's time)."""
+    columns = [getattr(m.Article, name) for name in _CHECKED_FIELDS]
+    stmt = select(*columns).where(m.Article.pmid.in_(pmids))  # type: ignore[attr-defined]
+    return {row.pmid: Article(**dict(zip(_CHECKED_FIELDS, row, strict=True))) for row in session.execute(stmt)}
+
+
+def _citation_flags(engine: Engine, refs: list[m.Reference]) -> dict[int, list[tuple[str, str]]]:
+    """Reference id -> its flags, for every reference whose record is stored; 500 PMIDs at a
+    time so memory stays flat however long the list."""
+    by_pmid: dict[str, list[m.Reference]] = {}
+    for r in refs:
+        if r.id is not None and (pmid := r.pmid or r.matched_pmid):
+            by_pmid.setdefault(pmid, []).append(r)
+    pmids = sorted(by_pmid)
+    found: dict[int, list[tuple[str, str]]] = {}
+    with Session(engine) as session:
+        for i in range(0, len(pmids), 500):
+            for pmid, record in _records_to_check(session, pmids[i : i + 500]).items():
+                for ref in by_pmid[pmid]:
+                    found[ref.id] = check_citation(citation_record(ref), record)  # type: ignore[index]
+    return found
+
+
 def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
     """Replace each checked reference's flags; returns how many references carry flags."""
+    found = _citation_flags(engine, refs)
+    rows = [{"reference_id": rid, "kind": k, "detail": d} for rid, flags in found.items() for k, d in flags]
 
-    def work(session: Session) -> int:
-        flagged = 0
-        for ref in refs:
-            pmid = ref.pmid or ref.matched_pmid
-            row = session.get(m.Article, pmid) if pmid else None
-            if row is None or ref.id is None:
-                continue
-            found = check_citation(citation_record(ref), article_record(row))
-            session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id == ref.id))  # type: ignore[call-overload,arg-type]
-            for kind, detail in found:
-                session.add(m.CitationFlag(reference_id=ref.id, kind=kind, detail=detail))
-            flagged += 1 if found else 0
-        return flagged
+    def work(session: Session) -> None:
+        ids = sorted(found)
+        for i in range(0, len(ids), 500):
+            session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ids[i : i + 500])))  # type: ignore[call-overload,attr-defined]
+        if rows:
+            session.execute(insert(m.CitationFlag), rows)
 
-    return in_transaction(engine, work)
+    in_transaction(engine, work)
+    return sum(1 for flags in found.values() if flags)
 
 
 def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
