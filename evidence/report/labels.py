@@ -31,6 +31,24 @@ def pmid_text(ref: dict[str, Any]) -> str:
     return ref["pmid"] + ("?" if ref.get("pmid_source") not in (None, "cited") else "")
 
 
+INVENTORY_HEADERS = ["#", "First author", "Year", "Journal", "Design", "Level", "Role", "PMID", "Flags"]
+
+
+def inventory_row(ref: dict[str, Any]) -> list[Any]:
+    """One reference as the inventory table shows it, in every format."""
+    return [
+        ref["number"],
+        ref["first_author"],
+        ref["year"],
+        ref["journal"],
+        ref["design"],
+        level_text(ref["evidence_level"], ref["design"]),
+        ref["role"] or "-",
+        pmid_text(ref),
+        ref_flags(ref),
+    ]
+
+
 def counts_rows(summary: dict[str, Any]) -> list[tuple[str, int, int]]:
     """(design, overall, direct) in report order."""
     by, direct = summary["by_design"], summary["direct_by_design"]

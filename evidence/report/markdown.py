@@ -7,11 +7,10 @@ from typing import Any
 
 from evidence.report import since_review
 from evidence.report.labels import (
+    INVENTORY_HEADERS,
     counts_rows,
     flag_lines,
-    level_text,
-    pmid_text,
-    ref_flags,
+    inventory_row,
     synthesis_count,
     trial_line,
     where,
@@ -74,24 +73,9 @@ def _header(r: dict[str, Any]) -> list[str]:
 
 def _inventory(r: dict[str, Any]) -> list[str]:
     s = r["summary"]
-    rows = [
-        [
-            ref["number"],
-            ref["first_author"],
-            ref["year"],
-            ref["journal"],
-            ref["design"],
-            level_text(ref["evidence_level"], ref["design"]),
-            ref["role"] or "-",
-            pmid_text(ref),
-            ref_flags(ref),
-        ]
-        for ref in r["references"]
-    ]
+    rows = [inventory_row(ref) for ref in r["references"]]
     out = [f"## Evidence inventory ({s['total']} references)", ""]
-    out += _table(
-        ["#", "First author", "Year", "Journal", "Design", "Level", "Role", "PMID", "Flags"], rows
-    )
+    out += _table(INVENTORY_HEADERS, rows)
     out += [
         "",
         f"{s['total']} references: {s['resolved']} resolved, {s['unresolved']} unresolved, "

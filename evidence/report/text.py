@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from evidence.report.labels import (
+    INVENTORY_HEADERS,
     counts_rows,
     flag_lines,
-    level_text,
-    pmid_text,
-    ref_flags,
+    inventory_row,
     synthesis_count,
     trial_line,
     where,
@@ -97,22 +96,9 @@ def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def _inventory(r: dict[str, Any]) -> str:
-    rows = [
-        [
-            ref["number"],
-            ref["first_author"],
-            ref["year"],
-            ref["journal"],
-            ref["design"],
-            level_text(ref["evidence_level"], ref["design"]),
-            ref["role"] or "-",
-            pmid_text(ref),
-            ref_flags(ref),
-        ]
-        for ref in r["references"]
-    ]
+    rows = [inventory_row(ref) for ref in r["references"]]
     lines = table(
-        ["#", "First author", "Year", "Journal", "Design", "Lvl", "Role", "PMID", "Flags"],
+        [h if h != "Level" else "Lvl" for h in INVENTORY_HEADERS],
         [3, 14, 4, 15, 18, 3, 10, 9, 0],
         rows,
     )
