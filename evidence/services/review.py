@@ -311,19 +311,10 @@ def _save_tag(session: Session, record: ArticleRecord) -> m.DesignTag | None:
     existing = session.get(m.DesignTag, subject)
     if existing is not None:
         return existing
+    from evidence.services.tag import tag_columns
     from evidence.tagging import tag_article
 
-    tag = tag_article(record)
-    row = m.DesignTag(
-        subject=subject,
-        design=tag.design,
-        modifiers=list(tag.modifiers),
-        level=tag.level,
-        source=tag.source,
-        signal=tag.signal,
-        confidence=tag.confidence,
-        indexing=tag.indexing,
-    )
+    row = m.DesignTag(subject=subject, **tag_columns(tag_article(record)))
     session.add(row)
     return row
 

@@ -132,15 +132,7 @@ def _apply_design(
     result = compute_tag(ref, article)
     if _keep_stronger_citation_tag(row, result):
         return row
-    values = dict(
-        design=result.design,
-        modifiers=list(result.modifiers),
-        level=result.level,
-        source=result.source,
-        signal=result.signal,
-        confidence=result.confidence,
-        indexing=result.indexing,
-    )
+    values = tag_columns(result)
     if row is None:
         row = m.DesignTag(subject=subject, tagged_at=_now(), **values)
         session.add(row)
@@ -153,6 +145,19 @@ def _apply_design(
         summary.changed += 1
     session.flush()
     return row
+
+
+def tag_columns(result: tagging.TagResult) -> dict[str, Any]:
+    """A tagging result as DesignTag column values."""
+    return dict(
+        design=result.design,
+        modifiers=list(result.modifiers),
+        level=result.level,
+        source=result.source,
+        signal=result.signal,
+        confidence=result.confidence,
+        indexing=result.indexing,
+    )
 
 
 def _carry_manual_tag(session: Session, ref: m.Reference, subject: str) -> m.DesignTag | None:
