@@ -33,6 +33,6 @@ def report(
         console.emit_text(text)
     if data["basis"]["how_to_resolve"]:
         console.say(
-            f"Note: the report rests on {data['basis']['source']}; "
-            f"run '{data['basis']['how_to_resolve']}' to check it against PubMed."
+            f"Note: {data['basis']['note']}; "
+            f"run '{data['basis']['how_to_resolve']}' to check against PubMed."
         )

@@ -474,7 +474,8 @@ def state_of_evidence(report: ReportData) -> list[str]:
     s, d, pid = report["summary"], report["direct_evidence"], report["policy"]["id"]
     lines = [
         f"The policy cites {s['total']} references; {s['resolved']} were checked against "
-        f"PubMed, {s['unresolved']} could not be found there and {s['unchecked']} are unchecked."
+        f"PubMed, {s['unresolved']} could not be found there and {s['unchecked']} "
+        f"{'is' if s['unchecked'] == 1 else 'are'} unchecked."
     ]
     lines.append(f"By design: {design_phrase(s['by_design'])}.")
     if s["total"] and not any(r["design_source"] for r in report["references"]):

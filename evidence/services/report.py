@@ -118,7 +118,8 @@ def _article_dict(a: m.Article) -> dict[str, Any]:
 def _citation_flag(f: m.CitationFlag) -> dict[str, str]:
     if f.kind == "pmid-likely-wrong":
         return {"kind": "pmid-likely-wrong", "detail": f.detail}
-    return {"kind": "citation-mismatch", "detail": f"{f.kind}: {f.detail}"}
+    detail = f.detail if f.detail.startswith(f.kind) else f"{f.kind}: {f.detail}"
+    return {"kind": "citation-mismatch", "detail": detail}
 
 
 def _add_superseded(inputs: list[ReferenceInput]) -> None:
