@@ -16,6 +16,7 @@ from evidence.report.labels import (
     flag_lines,
     level_text,
     pmid_text,
+    sentence,
     synthesis_count,
     trial_line,
     where,
@@ -216,12 +217,12 @@ def _direct(r: dict[str, Any]) -> str:
             else "<blockquote>abstract not available (not checked against PubMed)</blockquote>"
         )
         out.append(
-            f"<li><b>{e(s['design'])}</b>, {e(where(s))}, {e(s['year'] or '?')}: {e(s['title'])}. "
+            f"<li><b>{e(s['design'])}</b>, {e(where(s))}, {e(s['year'] or '?')}: {e(sentence(s['title']))} "
             f"{e(synthesis_count(s))}.{quote}</li>"
         )
     for t in d["trials"]:
         out.append(
-            f"<li><b>RCT</b>, {e(where(t))}, {e(t['year'] or '?')}: {e(t['title'])}. "
+            f"<li><b>RCT</b>, {e(where(t))}, {e(t['year'] or '?')}: {e(sentence(t['title']))} "
             f"{e(trial_line(t))}.</li>"
         )
     return "".join(out) + "</ul>"

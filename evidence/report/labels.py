@@ -55,6 +55,11 @@ def counts_rows(summary: dict[str, Any]) -> list[tuple[str, int, int]]:
     return [(d, n, direct.get(d, 0)) for d, n in by.items()]
 
 
+def sentence(text: Any) -> str:
+    """A title as a sentence: one final period, whether PubMed's title had one or not."""
+    return str(text or "").rstrip(" .") + "."
+
+
 def trial_line(t: dict[str, Any]) -> str:
     size = f"n = {t['sample_size']}" if t["sample_size"] else "sample size not stated"
     ph = f", phase {t['phase']}" if t["phase"] else ""

@@ -11,6 +11,7 @@ from evidence.report.labels import (
     counts_rows,
     flag_lines,
     inventory_row,
+    sentence,
     synthesis_count,
     trial_line,
     where,
@@ -109,7 +110,7 @@ def _direct(r: dict[str, Any]) -> list[str]:
     for s in d["syntheses"]:
         out += [
             f"- **{esc(s['design'])}**, {esc(where(s))}, {s['year'] or '?'}: "
-            f"{esc(s['title'])}. {synthesis_count(s)}."
+            f"{esc(sentence(s['title']))} {synthesis_count(s)}."
         ]
         c = s["conclusion"]
         out += [
@@ -119,7 +120,7 @@ def _direct(r: dict[str, Any]) -> list[str]:
         ]
     for t in d["trials"]:
         out.append(
-            f"- **RCT**, {esc(where(t))}, {t['year'] or '?'}: {esc(t['title'])}. {trial_line(t)}."
+            f"- **RCT**, {esc(where(t))}, {t['year'] or '?'}: {esc(sentence(t['title']))} {trial_line(t)}."
         )
     return out + [""]
 
