@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -239,7 +238,7 @@ def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]
 
     Upserts (keys sorted, so two writers lock rows in one order), re-run on a clash with
     another process resolving the same PMIDs."""
-    now = datetime.now(timezone.utc)  # aware: sqlmodel refuses naive datetimes
+    now = m.utcnow()
     # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
     rows = {a.pmid: {**vars(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
     misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in missing.items()]

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -26,11 +25,6 @@ from evidence.store import models as m
 from evidence.tagging import vocabulary as v
 
 Progress = Callable[[int, int], None]
-
-
-def _now() -> datetime:
-    """Aware UTC time: the installed SQLModel refuses naive datetimes (models.utcnow is naive)."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -134,13 +128,13 @@ def _apply_design(
         return row
     values = tag_columns(result)
     if row is None:
-        row = m.DesignTag(subject=subject, tagged_at=_now(), **values)
+        row = m.DesignTag(subject=subject, tagged_at=m.utcnow(), **values)
         session.add(row)
         summary.changed += 1
     elif any(getattr(row, k) != val for k, val in values.items()):
         for k, val in values.items():
             setattr(row, k, val)
-        row.tagged_at = _now()
+        row.tagged_at = m.utcnow()
         session.add(row)
         summary.changed += 1
     session.flush()
@@ -174,7 +168,7 @@ def _carry_manual_tag(session: Session, ref: m.Reference, subject: str) -> m.Des
         signal=old.signal,
         confidence=old.confidence,
         note=old.note,
-        tagged_at=_now(),
+        tagged_at=m.utcnow(),
     )
     session.add(row)
     return row
@@ -311,11 +305,11 @@ def set_tag(engine: Engine, target: str, design: str, note: str | None = None) -
         subject, _ = resolve_subject(session, target)
         result = tagging.manual_tag(design, note)
         row = session.get(m.DesignTag, subject) or m.DesignTag(
-            subject=subject, design=design, source=tagging.MANUAL, signal="", tagged_at=_now()
+            subject=subject, design=design, source=tagging.MANUAL, signal="", tagged_at=m.utcnow()
         )
         row.design, row.modifiers, row.level = design, [], result.level
         row.source, row.signal, row.confidence = tagging.MANUAL, result.signal, 1.0
-        row.indexing, row.note, row.tagged_at = None, note, _now()
+        row.indexing, row.note, row.tagged_at = None, note, m.utcnow()
         session.add(row)
         return _tag_view(row)
 
