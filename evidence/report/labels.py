@@ -55,6 +55,24 @@ def counts_rows(summary: dict[str, Any]) -> list[tuple[str, int, int]]:
     return [(d, n, direct.get(d, 0)) for d, n in by.items()]
 
 
+def direct_headline(d: dict[str, Any]) -> list[str]:
+    """The direct evidence in one or two plain sentences (renderers escape and wrap them)."""
+    level = f" (level {d['strongest_level']})." if d["strongest_level"] else "."
+    lines = [
+        f"{d['count']} direct references. Strongest designs: "
+        f"{', '.join(d['strongest_designs']) or 'unknown'}{level}"
+    ]
+    if d["newest_year"]:
+        since = (
+            f"; {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
+            if d["years_since_newest"] is not None
+            else ""
+        )
+        newest = "; ".join(where(n) for n in d["newest"])
+        lines.append(f"Newest: {d['newest_year']} ({newest}){since}.")
+    return lines
+
+
 def sentence(text: Any) -> str:
     """A title as a sentence: one final period, whether PubMed's title had one or not."""
     return str(text or "").rstrip(" .") + "."

@@ -9,6 +9,7 @@ from evidence.report import since_review
 from evidence.report.labels import (
     INVENTORY_HEADERS,
     counts_rows,
+    direct_headline,
     flag_lines,
     inventory_row,
     sentence,
@@ -92,20 +93,7 @@ def _direct(r: dict[str, Any]) -> list[str]:
     out = ["## What the direct evidence says", ""]
     if not d["count"]:
         return out + ["No reference is marked as direct evidence on the policy's intervention.", ""]
-    out.append(
-        f"{d['count']} direct references. Strongest designs: "
-        f"{esc(', '.join(d['strongest_designs']) or 'unknown')}"
-        + (f" (level {d['strongest_level']})." if d["strongest_level"] else ".")
-    )
-    if d["newest_year"]:
-        since = (
-            f"; {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
-            if d["years_since_newest"] is not None
-            else ""
-        )
-        out.append(
-            f"Newest: {d['newest_year']} ({esc('; '.join(where(n) for n in d['newest']))}){since}."
-        )
+    out += [esc(line) for line in direct_headline(d)]
     out.append("")
     for s in d["syntheses"]:
         out += [

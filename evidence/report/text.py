@@ -9,6 +9,7 @@ from typing import Any
 from evidence.report.labels import (
     INVENTORY_HEADERS,
     counts_rows,
+    direct_headline,
     flag_lines,
     inventory_row,
     synthesis_count,
@@ -126,26 +127,7 @@ def _direct(r: dict[str, Any]) -> str:
             "DIRECT EVIDENCE",
             [_wrap("No reference is marked as direct evidence on the policy's intervention.")],
         )
-    lines = [
-        _wrap(
-            f"{d['count']} direct references. Strongest designs: "
-            f"{', '.join(d['strongest_designs']) or 'unknown'}"
-            + (f" (level {d['strongest_level']})." if d["strongest_level"] else ".")
-        )
-    ]
-    if d["newest_year"]:
-        since = (
-            f"; {d['years_since_newest']} years before the last review ({d['last_reviewed']})"
-            if d["years_since_newest"] is not None
-            else ""
-        )
-        lines.append(
-            _wrap(
-                f"Newest: {d['newest_year']} ("
-                + "; ".join(where(n) for n in d["newest"])
-                + f"){since}."
-            )
-        )
+    lines = [_wrap(line) for line in direct_headline(d)]
     for s in d["syntheses"]:
         lines += [
             "",
