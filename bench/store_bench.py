@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -27,18 +26,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the peak-memory wrapper lives with the tests
+from measured import MEASURED, PEAK  # noqa: E402
+
 HELP_RUNS = 10
-MEASURED = (
-    # VmHWM, not getrusage: on Linux ru_maxrss survives exec, so a child forked from a big
-    # parent would report the parent's peak
-    "import re, sys\n"
-    "from evidence.cli import main\n"
-    "try:\n    main()\n"
-    "finally:\n"
-    "    status = open('/proc/self/status').read()\n"
-    "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
-    "    sys.stderr.write(f'\\nPEAK_RSS_KB={kb}\\n')\n"
-)
 DESIGNS = [("rct", 2), ("meta-analysis", 1), ("systematic-review", 1), ("observational", 4),
            ("case-report", 4), ("narrative-review", None), ("guideline", None)]
 WORDS = ("stem cell therapy bone marrow mononuclear peripheral arterial disease critical limb "
@@ -156,7 +147,7 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path, runs: int) -> tuple
         proc = subprocess.run([sys.executable, "-c", MEASURED, *argv], capture_output=True,
                               text=True, env=env, cwd=cwd)
         times.append(time.perf_counter() - start)
-        found = re.search(r"PEAK_RSS_KB=(\d+)", proc.stderr)
+        found = PEAK.search(proc.stderr)
         if proc.returncode != 0 or not found:
             raise SystemExit(f"evidence {' '.join(argv)} failed: {proc.stderr[-1000:]}")
         peaks.append(int(found.group(1)) / 1024)

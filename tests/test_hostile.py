@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from hostile.cases import CASES, SQL, Case, small_policy
+from measured import MEASURED, PEAK
 from resolve_helpers import make_policy
 
 from evidence.config import load_settings
@@ -26,17 +27,6 @@ from evidence.store import open_store
 PEAK_RSS_LIMIT_MB = 500
 HUGE_SECONDS = 120
 MARKUP = re.compile(r"<\s*(script|iframe|img|a)\b|javascript:|onerror\s*=|onload\s*=|onclick", re.I)
-RUN_MEASURED = (
-    # VmHWM, not getrusage: on Linux ru_maxrss survives exec, so a child forked from a big
-    # parent would report the parent's peak
-    "import re, sys\n"
-    "from evidence.cli import main\n"
-    "try:\n    main()\n"
-    "finally:\n"
-    "    status = open('/proc/self/status').read()\n"
-    "    kb = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))\n"
-    "    sys.stderr.write(f'\\nPEAK_RSS_KB={kb}\\n')\n"
-)
 
 
 def db_path() -> Path:
@@ -96,13 +86,13 @@ def _input(case: Case, tmp_path: Path) -> Path:
 def _run_huge(argv: list[str]) -> tuple[int, str, float, float]:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", RUN_MEASURED, *argv],
+        [sys.executable, "-c", MEASURED, *argv],
         capture_output=True,
         text=True,
         timeout=HUGE_SECONDS,
     )
     seconds = time.perf_counter() - start
-    peak = re.search(r"PEAK_RSS_KB=(\d+)", proc.stderr)
+    peak = PEAK.search(proc.stderr)
     assert peak, proc.stderr[-2000:]
     stderr = proc.stderr[: peak.start()]
     return proc.returncode, stderr, int(peak.group(1)) / 1024, seconds
