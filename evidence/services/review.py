@@ -179,17 +179,22 @@ def _referenced_pmids(session: Session, policy: m.Policy) -> set[str]:
     return {p for r in refs for p in (r.pmid, r.matched_pmid) if p}
 
 
-def _decided_earlier(session: Session, cycle: m.ReviewCycle) -> set[str]:
+def _earlier_candidates(session: Session, cycle: m.ReviewCycle, decision: Any) -> set[str]:
+    """PMIDs of the policy's earlier cycles whose decision matches `decision` (a condition)."""
     stmt = (
         select(m.Candidate.pmid)
         .join(m.ReviewCycle, m.Candidate.cycle_id == m.ReviewCycle.id)  # type: ignore[arg-type]
         .where(
             m.ReviewCycle.policy_id == cycle.policy_id,
             m.ReviewCycle.number < cycle.number,
-            m.Candidate.decision.is_not(None),  # type: ignore[union-attr]
+            decision,
         )
     )
     return set(session.exec(stmt))
+
+
+def _decided_earlier(session: Session, cycle: m.ReviewCycle) -> set[str]:
+    return _earlier_candidates(session, cycle, m.Candidate.decision.is_not(None))  # type: ignore[union-attr]
 
 
 def _candidate_pmids(session: Session, cycle_id: int) -> set[str]:
@@ -429,16 +434,8 @@ def _previous_studies(session: Session, cycle: m.ReviewCycle) -> int:
     policy = get_policy(session, cycle.policy_id)
     refs = current_references(session, policy)
     cited = {p for r in refs for p in (r.pmid, r.matched_pmid) if p}
-    stmt = (
-        select(m.Candidate.pmid)
-        .join(m.ReviewCycle, m.Candidate.cycle_id == m.ReviewCycle.id)  # type: ignore[arg-type]
-        .where(
-            m.ReviewCycle.policy_id == cycle.policy_id,
-            m.ReviewCycle.number < cycle.number,
-            m.Candidate.decision == "include",
-        )
-    )
-    return len(refs) + len(set(session.exec(stmt)) - cited)
+    included = _earlier_candidates(session, cycle, m.Candidate.decision == "include")
+    return len(refs) + len(included - cited)
 
 
 def _live_counts(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
