@@ -56,6 +56,17 @@ class Citation:
     doi: str | None = None
     nct: str | None = None
     warnings: tuple[str, ...] = ()
+    # what kind of work: "article" | "book" | "chapter" | "report" | "web" | "other"; only an
+    # article is ever matched to a PMID without one printed
+    kind: str = "article"
+    journal_abbrev: str | None = None  # the NLM abbreviation, where the journal is recognisable
+    publisher: str | None = None
+    place: str | None = None
+    edition: str | None = None
+    url: str | None = None
+    pmcid: str | None = None
+    group: str | None = None  # the subheading the entry was listed under ("Peer Reviewed Publications")
+    printed_number: str | None = None  # the number as printed, when the list's numbering was not 1..N
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,9 @@ class PolicyDocument:
     related: tuple[str, ...] = ()
     references: tuple[Citation, ...] = ()
     warnings: tuple[str, ...] = ()
+    policy_number: str | None = None
+    original_effective: date | None = None
+    next_review: date | None = None
 
 
 # ---------------------------------------------------------------- PubMed records

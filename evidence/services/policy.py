@@ -122,6 +122,9 @@ def _upsert_policy(
         effective_date=doc.effective_date,
         last_reviewed=doc.last_reviewed,
         published=doc.published,
+        policy_number=doc.policy_number,
+        original_effective=doc.original_effective,
+        next_review=doc.next_review,
         conclusion=doc.conclusion,
         related=list(doc.related),
     )

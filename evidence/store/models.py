@@ -36,6 +36,9 @@ class Policy(SQLModel, table=True):
     effective_date: Optional[date] = None
     last_reviewed: Optional[date] = None
     published: Optional[str] = None
+    policy_number: Optional[str] = None
+    original_effective: Optional[date] = None
+    next_review: Optional[date] = None
     conclusion: Optional[str] = Field(default=None, sa_column=Column(Text))
     related: list[str] = _json()
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
@@ -94,10 +97,21 @@ class Reference(SQLModel, table=True):
     doi: Optional[str] = None
     nct: Optional[str] = None
     warnings: list[str] = _json()
+    kind: str = "article"  # "article" | "book" | "chapter" | "report" | "web" | "other"
+    journal_abbrev: Optional[str] = None
+    publisher: Optional[str] = None
+    place: Optional[str] = None
+    edition: Optional[str] = None
+    url: Optional[str] = Field(default=None, sa_column=Column(Text))
+    pmcid: Optional[str] = None
+    group: Optional[str] = None
+    printed_number: Optional[str] = None
     # set by the citation matcher (ECitMatch) when the policy gives no PMID
     matched_pmid: Optional[str] = Field(default=None, index=True)
     match_status: Optional[str] = None  # "matched, unconfirmed" | "not found" | "ambiguous"
     match_method: Optional[str] = None
+    # when the matcher is not sure: [{"pmid", "score", "title", "year", "journal", "first_author"}]
+    match_candidates: list[dict[str, Any]] = _json()
     # role in the policy: "direct" | "background"; role_source "auto" | "manual"
     role: Optional[str] = None
     role_source: Optional[str] = None
