@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from conftest import EXAMPLE
 
-from evidence.errors import InputError
 from evidence.policy import parse_policy, read_document
 from evidence.policy.document import status_of
 from evidence.records import BillingCode
@@ -152,10 +151,13 @@ def test_last_review_date_variant_and_single_statement():
     ]
 
 
-def test_no_reference_list_is_refused():
+def test_no_reference_list_is_parsed_with_a_warning():
+    """Issue 11 changed the rule: such a policy is stored; its statements still count."""
     text = EXAMPLE.read_text(encoding="utf-8").split("REFERENCES")[0]
-    with pytest.raises(InputError, match="no reference list found"):
-        parse_policy(text)
+    doc = parse_policy(text)
+    assert doc.references == ()
+    assert doc.warnings == ("no reference list found; stored without references",)
+    assert [s.status for s in doc.statements] == ["not covered", "not medically necessary"]
 
 
 def test_html_table_header_fields_and_h1_title():
