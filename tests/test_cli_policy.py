@@ -151,7 +151,6 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
         ("blank.txt", "Error: blank.txt: the file is empty"),
         ("binary.bin", "Error: binary.bin: binary file, not a policy document"),
         ("undecodable.txt", "Error: undecodable.txt: not UTF-8 or cp1252 text"),
-        ("no-refs.txt", "Error: no-refs.txt: no reference list found"),
         ("missing.txt", "Error: {tmp}/missing.txt: no such file"),
         ("show unknown", "Error: no policy 'nope'"),
     ],
@@ -171,6 +170,54 @@ def test_bad_input_exit_1_one_line_store_unchanged(cli, tmp_path, case, message)
     assert len(lines) == 1 and lines[0].startswith(message.format(tmp=tmp_path))
     assert "Traceback" not in result.output
     assert store_dump() == before
+
+
+def test_a_policy_without_references_is_stored_with_one_warning(cli, tmp_path):
+    files = _bad_files(tmp_path)
+    result = cli("policy", "add", str(files["no-refs.txt"]), "--id", "no-refs", "--json")
+    assert result.exit_code == 0, result.output
+    assert "Warning: no reference list found; stored without references" in result.stderr
+    assert "Added policy 'no-refs' with 0 references." in result.stderr
+    view = json.loads(cli("policy", "show", "no-refs", "--json").stdout)
+    assert view["references"] == []
+    assert [s["status"] for s in view["statements"]] == ["not covered", "not medically necessary"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "said"),
+    [
+        ("000_c6c3683f7fda1044", "000_c6c3683f7fda1044", False),
+        ("Stem-Cell.PAD_v2", "Stem-Cell.PAD_v2", False),
+        ("my policy/2026", "my-policy-2026", True),
+        ("../../etc/passwd", "etc-passwd", True),
+    ],
+)
+def test_ids_are_kept_as_typed_when_safe(cli, typed, stored, said):
+    result = cli("policy", "add", str(EXAMPLE), "--id", typed, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == stored
+    assert (f"stored as {stored!r}" in result.stderr) is said
+    for argv in (("policy", "show", typed, "--json"), ("report", typed, "--format", "json")):
+        shown = cli(*argv)  # every command finds it by the id the user typed
+        assert shown.exit_code == 0, (argv, shown.output)
+    assert json.loads(cli("policy", "show", typed, "--json").stdout)["id"] == stored
+
+
+def test_show_gives_policy_number_dates_groups_and_positions(cli):
+    path = DATA / "policies" / "blue-plan-position-statement.md"
+    assert cli("policy", "add", str(path), "--id", "blue").exit_code == 0
+    view = json.loads(cli("policy", "show", "blue", "--json").stdout)
+    assert (view["policy_number"], view["original_effective"], view["next_review"]) == (
+        "MED.00999", "2019-01-01", "2026-11-12",
+    )
+    assert view["last_reviewed"] == "2025-11-13"
+    assert [r["group"] for r in view["references"]][3:5] == [
+        "Peer Reviewed Publications",
+        "Government Agency, Medical Society, and Other Authoritative Publications",
+    ]
+    text = cli("policy", "show", "blue").stdout
+    assert "Policy number MED.00999" in text and "next review 2026-11-12" in text
+    assert "All products: investigational — Widget therapy is considered investigational" in text
 
 
 def test_cp1252_file_is_accepted_and_decoded(cli, tmp_path):

@@ -128,6 +128,8 @@ _CODE_LINE = re.compile(
     r"(?P<marks>\**)\s*[:\-–]?\s+(?P<desc>\S.*)$"
 )
 _CODE_INTRO = re.compile(r"\bcodes?\b.*?\b(?:is|are)\s+(?P<position>.+?)\s*:?\s*$", re.I)
+_PARAGRAPH_NUMBER = re.compile(r"^\d+(?:\.\d+)+\s+(?=[A-Z])")
+_COVERED_HEADING = re.compile(r"^when\b.{0,100}\b(?:is|are)\s+(?:not\s+)?covered$", re.I)
 _IDENTIFIER_LINE = re.compile(r"^(?:PMID|PMCID|DOI|NCT\d|HTTPS?:)", re.I)
 _FOOTER_LINK = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
 _DISCLAIMER = re.compile(
@@ -185,7 +187,7 @@ def is_heading(line: str) -> bool:
     s = line.strip().rstrip(":").strip()
     if not s or len(s) > 80:
         return False
-    if _known_section(s) and not s.endswith("."):
+    if _known_section(s) and not s.endswith(".") or _COVERED_HEADING.match(section_name(s)):
         return True
     s = s.lstrip("#").strip()
     if _IDENTIFIER_LINE.match(s):
@@ -264,27 +266,84 @@ def status_of(text: str) -> str | None:
     return best[2] if best else None
 
 
+def _statement_section(name: str) -> bool:
+    return name in STATEMENT_SECTIONS or bool(_COVERED_HEADING.match(name))
+
+
+def _position_heading(line: str) -> bool:
+    """'I. Medically Necessary', 'Experimental/Investigational:' -- a short line naming a status."""
+    s = line.strip()
+    if not s or len(s) > 80 or s.endswith((".", ";", ",")) or len(s.split()) > 10:
+        return False
+    return status_of(s) is not None and not _PRODUCT.search(s)
+
+
+def _product_heading(s: str) -> bool:
+    """'Medicare Advantage Plans', 'Commercial Products:' (not a bullet of a criteria list)."""
+    if not s or len(s) > 80 or s.endswith((".", ";", ",", " and", " or")):
+        return False
+    return bool(_PRODUCT.search(s)) and not re.match(r"^(?:[-•*–]|\d+[.)]|[A-Za-z][.)])\s", s)
+
+
 def parse_statements(sections: list[Section]) -> tuple[Statement, ...]:
-    lines = _section(sections, STATEMENT_SECTIONS)
+    """Coverage positions from every statement section ("Policy", "Coverage Rationale",
+    "Position Statement", "When ... Is Covered"...), per product line and per position."""
+    statements: list[Statement] = []
+    for index, section in enumerate(sections):
+        if not _statement_section(section.name):
+            continue
+        lines = list(section.lines)
+        for later in sections[index + 1 :]:  # ALL-CAPS position headings split the section
+            if not _position_heading(later.heading):
+                break
+            lines += [later.heading, *later.lines]
+        default = status_of(section.name) if _COVERED_HEADING.match(section.name) else None
+        statements.extend(_statements_in(lines, default))
+    return tuple(statements)
+
+
+def _statements_in(lines: list[str], default: str | None) -> list[Statement]:
+    """Product headings ('Commercial Products') and position headings ('I. Medically
+    Necessary') start a block; without a position heading, each paragraph that states a
+    status is its own position (a criteria list after a colon belongs to the one before)."""
     statements: list[Statement] = []
     product: str | None = None
+    position: str | None = None
     body: list[str] = []
 
     def flush() -> None:
-        text = " ".join(_paragraphs(body))
-        status = status_of(text)
-        if text and status:
-            statements.append(Statement(product or "All products", status, text))
+        paragraphs = [_PARAGRAPH_NUMBER.sub("", p, count=1) for p in _paragraphs(body)]
+        if position is not None:
+            text = " ".join(paragraphs)
+            if text:
+                statements.append(Statement(product or "All products", position, text))
+            return
+        current: list[str] = []
+        status: str | None = None
+        for paragraph in paragraphs:
+            found = status_of(paragraph)
+            if found and not (current and current[-1].endswith(":")):
+                if current and status:
+                    statements.append(Statement(product or "All products", status, " ".join(current)))
+                current, status = [paragraph], found
+            elif current or default:
+                current.append(paragraph)
+                status = status or default
+        if current and status:
+            statements.append(Statement(product or "All products", status, " ".join(current)))
 
     for line in lines:
         s = line.strip()
-        if s and len(s) <= 80 and not s.endswith((".", ";", ",")) and _PRODUCT.search(s):
+        if _product_heading(s):
             flush()
-            product, body = s.rstrip(":"), []
+            product, position, body = s.rstrip(":"), None, []
+        elif _position_heading(s):
+            flush()
+            position, body = status_of(s), []
         else:
             body.append(line)
     flush()
-    return tuple(statements)
+    return statements
 
 
 def _sentences(text: str) -> list[str]:

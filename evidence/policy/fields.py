@@ -30,7 +30,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (
         "revision_effective",
         r"revision\s+effective(?:\s+date)?|revised\s+effective(?:\s+date)?|(?:last\s+)?revision\s+date|"
-        r"date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?",
+        r"date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|amended(?:\s+date)?|date\s+amended",
     ),
     (
         "effective",
@@ -51,7 +51,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (
         "policy_number",
         r"(?:medical\s+|clinical\s+|corporate\s+|payment\s+|coverage\s+|reimbursement\s+)?"
-        r"(?:policy|document|guideline|bulletin|guidance|reference|LCD|NCD|article|CPB)\s+"
+        r"(?:policy|document|guideline|bulletin|guidance|reference|report|LCD|NCD|article|CPB)\s+"
         r"(?:number|no\.?|#|id|code)|(?:LCD|NCD)\s+ID|policy\s*#|number",
     ),
 )

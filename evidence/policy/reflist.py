@@ -97,13 +97,12 @@ _AUTHOR_START = re.compile(
     rf"^(?:{_NAME}(?:[\s\-]{_NAME})?,?\s+(?:[A-Z]\.?\s?-?){{1,3}}(?:[,.;:]|\s+(?:and|&)\s|\s+et\s+al)"
     rf"|{_NAME}(?:[\s\-]{_NAME})?,\s+(?:[A-Z][a-z]+\s+)?(?:[A-Z]\.\s?){{1,3}}"
     rf"|(?:[A-Z]\.\s?){{1,3}}\s*{_NAME},"
-    rf"|[A-Z][A-Z'\-]+,?\s+[A-Z]{{1,3}}\b"
+    rf"|[A-Z][A-Z'\-]+,?\s+[A-Z]{{1,3}}[,.]"
     rf"|{_NAME}\s+(?:[A-Z]\.?){{1,3}}\s+\(\d{{4}}\))"
 )
 _CONTINUATION = re.compile(
-    r"^(?:PMID|PMCID|doi|https?:|www\.|available|accessed|retrieved|updated|cited|epub|\[epub|"
-    r"erratum|published|url|isbn|\(|\d|[a-z]|[;:,.\-–)])",
-    re.I,
+    r"^(?:(?i:PMID|PMCID|doi|https?:|www\.|available|accessed|retrieved|updated|cited|epub|\[epub|"
+    r"erratum|published|url|isbn)|\(|\d|[a-z]|[;:,.\-–)])"
 )
 _STRONG_END = re.compile(
     r"(?:\d+\s*[-–]\s*\w+|\b[eA-Z]?\d+|PMID:?\s*\d+|\bdoi:?\s*\S+|https?://\S+|NCT\d{8}|"
@@ -187,7 +186,9 @@ def heading_shaped(line: str) -> bool:
         return False
     if _IDENT.search(s) or not re.match(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)", s):
         return False
-    return len(s.split()) <= 14
+    if author_start(s) or re.search(r"[a-z]{2}\.\s+[A-Z]", s):  # authors, or sentences: a wrapped entry
+        return False
+    return len(s.split()) <= 12
 
 
 def author_start(text: str) -> bool:
@@ -341,7 +342,8 @@ def _list_from(lines: list[str], start: int, chrome: set[int]) -> ReferenceList:
             end = i
             break
         if is_reference_heading(s) or is_intro_line(s):
-            content.append(("group", heading_text(s)))
+            if any(kind == "line" for kind, _ in content):  # a second list: its own group
+                content.append(("group", heading_text(s)))
             i += 1
             continue
         if heading_shaped(s) and not _NUMBERED.match(s) and not _NUMBER_ALONE.match(s):
@@ -554,7 +556,8 @@ def join_wrapped(lines: list[str]) -> str:
         if not line:
             continue
         last = parts[-1] if parts else ""
-        if last and re.search(r"(?:doi\.org/|doi:|/)\S*$", last) and last.endswith(("/", "-", ".")) and not re.match(r"[A-Z][a-z]", line):
+        broken_link = re.search(r"(?:doi\.org/|doi:|/)\S*$", last) and last.endswith(("/", "-", "."))
+        if last and broken_link and not re.match(r"[A-Z][a-z]", line):
             parts[-1] = last + line
         else:
             parts.append(line)
