@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 REFS = {
     "abernathy": "Abernathy KL, Osei-Bonsu M, Trevino R, et al. Widget therapy for refractory gadgetosis: "
@@ -91,6 +92,7 @@ STYLES = [
         ],
         groups=[PEER] * 4 + [AGENCY] * 3,
         numbered=False,
+        published="12/01/2025",
     ),
     Style(
         "medicare-lcd.html",  # a Medicare contractor's LCD: bracketed numbers, then revisions
@@ -151,3 +153,24 @@ STYLES = [
         form="pdf",
     ),
 ]
+
+
+DATA = Path(__file__).resolve().parent / "data" / "policies"
+RUNNING_HEADER = "Widget Therapy for Gadgetosis - HTA 101"
+
+
+def policy_file(style: Style) -> tuple[bytes, str]:
+    """The style's file as a user would hand it to `policy add`: (bytes, file name)."""
+    from policy_forms import to_docx, to_paged_pdf
+
+    source = DATA / style.file
+    if style.form == "pdf":
+        return to_paged_pdf(source.read_text("utf-8"), RUNNING_HEADER), source.name.removesuffix(".txt")
+    if style.form == "docx":
+        return to_docx(source.read_text("utf-8")), source.name.removesuffix(".txt")
+    return source.read_bytes(), source.name
+
+
+def expected_raws(style: Style) -> list[str]:
+    pmids = style.pmids or [None] * len(style.refs)
+    return [REFS[key] + (f" PMID: {pmid}." if pmid else "") for key, pmid in zip(style.refs, pmids, strict=True)]

@@ -173,3 +173,58 @@ def test_html_table_header_fields_and_h1_title():
     assert doc.title == "Widget Policy"
     assert (doc.effective_date, doc.last_reviewed) == (date(2026, 1, 1), date(2025, 9, 17))
     assert [(c.number, c.journal, c.pmid) for c in doc.references] == [(1, "J Widg", "90000001")]
+
+
+# ---------------------------------------------------------------- other plans' house styles
+
+from policy_styles import STYLES, Style, expected_raws, policy_file  # noqa: E402
+
+
+def _parsed(style: Style):  # type: ignore[no-untyped-def]
+    data, name = policy_file(style)
+    return parse_policy(read_document(data, name))
+
+
+@pytest.fixture(scope="module", params=STYLES, ids=lambda s: s.file)
+def styled(request):  # type: ignore[no-untyped-def]
+    return request.param, _parsed(request.param)
+
+
+def test_house_style_references_are_every_whole_entry(styled):
+    style, doc = styled
+    raws = [c.raw.replace("*", "") for c in doc.references]  # journals in italics come as *...*
+    assert raws == expected_raws(style)
+    assert [c.number for c in doc.references] == list(range(1, len(style.refs) + 1))
+    assert all(c.printed_number is None for c in doc.references)
+    not_numbered = "the reference list is not numbered; numbered in the order written"
+    assert (not_numbered in doc.warnings) is (not style.numbered)
+    assert [w for w in doc.warnings if w != not_numbered] == []
+
+
+def test_house_style_groups(styled):
+    style, doc = styled
+    assert [c.group for c in doc.references] == (style.groups or [None] * len(style.refs))
+
+
+def test_house_style_header(styled):
+    style, doc = styled
+    assert doc.title == style.title
+    assert doc.policy_number == style.policy_number
+    assert (doc.effective_date, doc.original_effective) == (style.effective, style.original_effective)
+    assert (doc.last_reviewed, doc.next_review) == (style.last_reviewed, style.next_review)
+    assert doc.published == style.published
+
+
+def test_house_style_positions_each_with_its_text(styled):
+    style, doc = styled
+    got = [(s.product, s.status, s.text[: len(start)]) for s, (_, _, start) in zip(doc.statements, style.statements)]
+    assert len(doc.statements) == len(style.statements)
+    assert got == style.statements
+
+
+def test_house_style_pmids_and_fields_reach_the_citation_parser(styled):
+    style, doc = styled
+    if style.pmids:
+        assert [c.pmid for c in doc.references] == style.pmids
+    first = doc.references[0]
+    assert first.authors and first.year and first.raw.split()[0].rstrip(",") == first.authors[0].split()[0]

@@ -439,12 +439,12 @@ def parse_references(lines: list[str]) -> tuple[tuple[Citation, ...], list[str]]
     for entry in found.entries:
         citation = parse_citation(entry.number, entry.text)
         printed = str(entry.printed) if renumbered and entry.printed is not None else None
-        citations.append(
-            replace(
+        if entry.group is not None or printed is not None or entry.warnings:
+            citation = replace(
                 citation,
                 group=entry.group,
                 printed_number=printed,
                 warnings=tuple(entry.warnings) + citation.warnings,
             )
-        )
+        citations.append(citation)
     return tuple(citations), found.warnings

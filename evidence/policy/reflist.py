@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -81,16 +82,15 @@ _NUMBER_ALONE = re.compile(rf"^\s*(?:{_BULLET}\s*)?\[?\(?(?P<c>\d{{1,5}})[.)\]]?
 _BULLETED = re.compile(rf"^\s*{_BULLET}\s+(?P<text>\S.*)$")
 
 _YEAR = re.compile(r"(?<![\d/])(?:1[89]\d\d|20\d\d)(?!\d)")
+# matched on the lower-cased text: case-insensitive alternations are slow in `re`
 _IDENT = re.compile(
-    r"\bPMID\b|\bdoi\b|\b10\.\d{4,9}/|https?://|www\.|\bPMC\d|\bNCT\d{8}|\bavailable (?:at|from)\b|"
-    r"\baccessed\b|\bretrieved\b|\bISBN\b",
-    re.I,
+    r"pmid|\bdoi\b|10\.\d{4,9}/|https?://|www\.|\bpmc\d|\bnct\d{8}|available (?:at|from)|accessed|"
+    r"retrieved|\bisbn\b"
 )
 _SOURCE_SHAPE = re.compile(
-    r"\d+\s*\(\s*[\w\-\s]+\)|;\s*\d+|:\s*[eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?|\bpp?\.\s*\d|\bvol\.|"
-    r"\b(?:press|publisher|publishing|university|institute|agency|association|society|"
-    r"organization|organisation|college|academy|department|centers?|council|foundation)\b",
-    re.I,
+    r"\d\s*\(\s*[\w\-\s]{1,20}\)|;\s*\d|:\s*[ea-z]?\d|\bpp?\.\s*\d|\bvol\.|"
+    r"press|publish|universit|institut|agency|associat|societ|organi[sz]ation|college|academy|"
+    r"department|center|centre|council|foundation"
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ\u0100-\u017f][\w'’`\-]*(?:\s+(?:van|von|de|der|den|del|da|di|la|le|du|dos|ten|ter)\b)?"
 _AUTHOR_START = re.compile(
@@ -182,9 +182,9 @@ def is_furniture(line: str) -> bool:
 def heading_shaped(line: str) -> bool:
     """A short line that reads like a (sub)heading rather than a piece of a citation."""
     s = line.strip()
-    if not s or len(s) > 110 or s.endswith((".", ";", ",")) or _YEAR.search(s) and _SOURCE_SHAPE.search(s):
+    if not s or len(s) > 110 or s.endswith((".", ";", ",")) or _YEAR.search(s) and _SOURCE_SHAPE.search(s.lower()):
         return False
-    if _IDENT.search(s) or not re.match(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)", s):
+    if _has_ident(s) or not re.match(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)", s):
         return False
     if author_start(s) or re.search(r"[a-z]{2}\.\s+[A-Z]", s):  # authors, or sentences: a wrapped entry
         return False
@@ -198,21 +198,29 @@ def author_start(text: str) -> bool:
 def looks_like_citation(text: str) -> bool:
     """Two signals of a reference among: authors first, a year, a source (volume, pages,
     publisher) or an identifier (PMID, DOI, URL)."""
-    s = text.strip()
-    if len(s) < 20:
+    return _citation_like(text.strip()[:2000])  # an entry of 100 KB is judged by its beginning
+
+
+@lru_cache(maxsize=65536)
+def _citation_like(head: str) -> bool:
+    if len(head) < 20:
         return False
-    head = s[:2000]  # an entry of 100 KB is judged by its beginning
+    lower = head.lower()
     has_year = bool(_YEAR.search(head))
-    ident = bool(_IDENT.search(head))
-    signals = author_start(s) + has_year + bool(_SOURCE_SHAPE.search(head)) + ident
+    ident = bool(_IDENT.search(lower))
+    signals = author_start(head) + has_year + bool(_SOURCE_SHAPE.search(lower)) + ident
     return signals >= 3 or signals >= 2 and (has_year or ident)
+
+
+def _has_ident(text: str) -> bool:
+    return bool(_IDENT.search(text.lower()))
 
 
 def complete(text: str) -> bool:
     """Ends the way an entry ends (a period, a digit, a closing bracket, an identifier)."""
     tail = text.rstrip()[-200:]
     return bool(re.search(r"(?:[.)\]]|\d|PMID:?\s*\d+|NCT\d{8}|\S+/\S+)\s*$", tail)) and (
-        bool(_YEAR.search(text[-4000:])) or bool(_IDENT.search(text[-4000:]))
+        bool(_YEAR.search(text[-4000:])) or _has_ident(text[-4000:])
     )
 
 
@@ -278,8 +286,10 @@ def find_reference_list(lines: list[str]) -> ReferenceList:
     return ReferenceList([], [])
 
 
-def _score(found: ReferenceList) -> int:
-    return sum(looks_like_citation(e.text) for e in found.entries)
+def _score(found: ReferenceList, sample: int = 200) -> int:
+    """Citation-like entries (judged on the first `sample`; a long list's rest counts as such)."""
+    head = found.entries[:sample]
+    return sum(looks_like_citation(e.text) for e in head) + max(0, len(found.entries) - sample)
 
 
 def _by_shape(lines: list[str], chrome: set[int]) -> ReferenceList | None:
@@ -338,7 +348,11 @@ def _list_from(lines: list[str], start: int, chrome: set[int]) -> ReferenceList:
         if _FOOTER_LINK.match(s) or _DISCLAIMER.match(s):
             end = i
             break
-        if is_stop_heading(s) and not _NUMBERED.match(s):
+        if _NUMBERED.match(s) and not is_reference_heading(s):  # the common case, decided fast
+            content.append(("line", s))
+            i += 1
+            continue
+        if is_stop_heading(s):
             end = i
             break
         if is_reference_heading(s) or is_intro_line(s):
