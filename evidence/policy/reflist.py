@@ -392,19 +392,20 @@ def _current_text(content: list[tuple[str, str]]) -> str:
 
 
 def _citation_follows(lines: list[str], start: int, chrome: set[int]) -> bool:
-    seen = 0
+    """Whether an entry follows (judged on the next few lines together: wrapped entries)."""
+    following: list[str] = []
     for j in range(start, min(len(lines), start + 40)):
         s = lines[j].strip()
-        if not s or j in chrome or _FURNITURE.match(s):
+        if not s or j in chrome or _FURNITURE.match(s) or _NUMBER_ALONE.match(s):
             continue
-        if _NUMBERED.match(s) or _BULLETED.match(s) or looks_like_citation(s) or author_start(s):
+        if not following and (_NUMBERED.match(s) or _BULLETED.match(s)):
             return True
-        if _NUMBER_ALONE.match(s):
-            continue
-        seen += 1
-        if seen >= 2 or heading_shaped(s):
+        if heading_shaped(s) and not following:
             return False
-    return False
+        following.append(s)
+        if len(following) == 3:
+            break
+    return bool(following) and (looks_like_citation(following[0]) or looks_like_citation(" ".join(following)))
 
 
 # ---------------------------------------------------------------- splitting entries
@@ -413,10 +414,12 @@ def _citation_follows(lines: list[str], start: int, chrome: set[int]) -> bool:
 def split(content: list[tuple[str, str]]) -> tuple[list[RawEntry], list[str]]:
     """Entries from the section's content: numbered, bulleted or unnumbered, then numbered 1..N."""
     lines = [text for kind, text in content if kind == "line"]
-    numbered = sum(bool(_NUMBERED.match(s) or _NUMBER_ALONE.match(s)) for s in lines)
+    marked = sum(bool(_NUMBERED.match(s) or _NUMBER_ALONE.match(s)) for s in lines)
+    bare = sum(bool(_bare(s, 0, any_number=True)) for s in lines)
+    numbered = marked + bare
     bulleted = sum(bool(_BULLETED.match(s)) and not _NUMBERED.match(s) for s in lines)
     if numbered >= 2 or numbered == 1 and len(lines) <= 3:
-        entries = _numbered(content)
+        entries = _numbered(content, bare=bare > marked)
         style = "numbered"
     elif bulleted >= 2 or bulleted == 1 and len(lines) <= 3:
         entries = _bulleted(content)
@@ -431,7 +434,7 @@ def split(content: list[tuple[str, str]]) -> tuple[list[RawEntry], list[str]]:
     return entries, _number(entries, style)
 
 
-def _numbered(content: list[tuple[str, str]]) -> list[RawEntry]:
+def _numbered(content: list[tuple[str, str]], bare: bool = False) -> list[RawEntry]:
     entries: list[RawEntry] = []
     group: str | None = None
     pending: int | None = None  # a number alone on its line, waiting for its text
@@ -449,7 +452,7 @@ def _numbered(content: list[tuple[str, str]]) -> list[RawEntry]:
             if _plausible(number, last_number, entries, group) and _text_follows(content, index):
                 pending = number
             continue  # otherwise a page number
-        match = _NUMBERED.match(text) or _bare(text, last_number)
+        match = _NUMBERED.match(text) or (_bare(text, last_number) if bare else None)
         if pending is not None:
             entries.append(RawEntry("", group, pending, lines=[text]))
             last_number, pending = pending, None
@@ -475,12 +478,16 @@ def _printed(match: re.Match[str]) -> int:
     return int(groups.get("a") or groups.get("b") or groups["c"])
 
 
-def _bare(text: str, last_number: int) -> re.Match[str] | None:
+def _bare(text: str, last_number: int, any_number: bool = False) -> re.Match[str] | None:
     """'1 Smith AB, ...' (a number, a space, the authors): only the next number in sequence."""
     match = _BARE_NUMBERED.match(text)
-    if match and int(match.group("c")) in (last_number + 1, 1) and author_start(match.group("text")):
-        return match
-    return None
+    if not match or len(match.group("c")) > 4:
+        return None
+    if any_number:
+        return match if author_start(match.group("text")) else None
+    in_sequence = int(match.group("c")) in (last_number + 1, 1)
+    capital = re.match(r"[A-ZÀ-Þ\u0100-\u017f][\w.'’\-]*[\s,]", match.group("text"))
+    return match if in_sequence and (author_start(match.group("text")) or capital) else None
 
 
 def _plausible(number: int, last: int, entries: list[RawEntry], group: str | None) -> bool:
