@@ -329,9 +329,15 @@ def _two_columns(page) -> str | None:  # type: ignore[no-untyped-def]
     if best is None:
         return None
     col = best[0]
-    left = [row[:col].strip() for row in rows]
-    right = [row[col:].strip() for row in rows]
-    return "\n".join([line for line in left if line] + [line for line in right if line])
+    sided = [i for i, row in enumerate(rows) if row[:col].strip() and row[col:].strip()]
+    first, last = sided[0], sided[-1]
+    # the block between the first and last rows with text on both sides is two columns; what
+    # comes before it (a heading over both columns) and after it is read as one column
+    block = rows[first : last + 1]
+    left = [row[:col].strip() for row in block]
+    right = [row[col:].strip() for row in block]
+    parts = [row.strip() for row in rows[:first]] + left + right + [row.strip() for row in rows[last + 1 :]]
+    return "\n".join(line for line in parts if line)
 
 
 def strip_page_chrome(pages: list[list[str]]) -> list[list[str]]:

@@ -20,7 +20,6 @@ Coding, Disclaimer...), or a heading-shaped line that no citation follows.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -73,6 +72,7 @@ _CHROME_HINT = re.compile(
     re.I,
 )
 
+_CITATION_PIECE = re.compile(r"\d\s*[;:]\s*[(\d]|\d\s*\(\s*\d|\b(?:19|20)\d\d\s*[;.,]|\bet al\b|\d\s*[-–]\s*\d+\.$")
 _BULLET = r"[•·▪●◦■□‣⁃∙*\-–—]"
 _NUMBERED = re.compile(
     rf"^\s*(?:{_BULLET}\s*)?(?:\[(?P<a>\d{{1,5}})\]|\((?P<b>\d{{1,5}})\)|(?P<c>\d{{1,5}})[.)])\s*(?P<text>\S.*)$"
@@ -234,13 +234,13 @@ def strongly_complete(text: str) -> bool:
 def chrome_lines(lines: list[str]) -> set[int]:
     """Indexes of page chrome: 'Page N of M' and lines repeated on every page (digits aside).
 
-    A repeated line counts when it appears three times, or twice and looks like chrome (names a
-    page, a policy, a date or a web address). Citations, entry starts, bare numbers and known
-    section headings never count: the same heading in a contents page and the body is not a
-    running header, and two identical references are two references."""
+    A repeated line counts when it looks like chrome (names a page, a policy, a date or a web
+    address) and appears twice, or appears three times a page apart (a dozen lines or more
+    between them). Citations and their pieces, entry starts, bare numbers and section
+    headings never count: the same heading in a contents page and the body is not a running
+    header, and wrapped entries repeat the same fragment ('of widgets. J Synth Med.')."""
     found: set[int] = set()
-    keys: dict[int, str] = {}
-    counts: Counter[str] = Counter()
+    where: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         s = line.strip()
         if not s:
@@ -248,17 +248,17 @@ def chrome_lines(lines: list[str]) -> set[int]:
         if _FURNITURE.match(s):
             found.add(i)
             continue
-        if len(s) > 160 or _NUMBER_ALONE.match(s) or _NUMBERED.match(s) or author_start(s):
+        if len(s) > 160 or _NUMBER_ALONE.match(s) or _NUMBERED.match(s) or _CITATION_PIECE.search(s):
             continue
-        if is_reference_heading(s) or is_stop_heading(s) or looks_like_citation(s):
+        if author_start(s) or is_reference_heading(s) or is_stop_heading(s) or looks_like_citation(s):
             continue
-        key = re.sub(r"\s+", " ", re.sub(r"\d+", "#", s.lower()))
-        keys[i] = key
-        counts[key] += 1
-    for i, key in keys.items():
-        n = counts[key]
-        if n >= 3 or n == 2 and _CHROME_HINT.search(key):
-            found.add(i)
+        where.setdefault(re.sub(r"\s+", " ", re.sub(r"\d+", "#", s.lower())), []).append(i)
+    for key, places in where.items():
+        if len(places) < 2:
+            continue
+        gaps = sorted(b - a for a, b in zip(places, places[1:], strict=False))
+        if _CHROME_HINT.search(key) or len(places) >= 3 and gaps[len(gaps) // 2] >= 12:
+            found.update(places)
     return found
 
 
@@ -630,6 +630,13 @@ def _number(entries: list[RawEntry], style: str) -> list[str]:
             else:
                 warnings.append(f"reference {p} is out of order")
         previous = entry
+    backwards = sum(1 for a, b in zip(printed, printed[1:], strict=False) if b < a and b != 1)  # type: ignore[operator]
+    if backwards >= 3:
+        warnings.insert(
+            0,
+            f"the reference numbering goes back {backwards} times: the text may be two columns read "
+            "across the page (check the entries against the document)",
+        )
     if warnings:
         for entry in entries:
             if entry.printed != entry.number:
