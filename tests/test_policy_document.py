@@ -88,6 +88,12 @@ def test_codes(doc):
         ("X is considered medically necessary when criteria are met.", "medically necessary"),
         ("X is covered for members with diabetes.", "covered"),
         ("X is not considered medically necessary.", "not medically necessary"),
+        ("X is unproven and not medically necessary.", "not medically necessary"),
+        ("X is considered experimental and investigational.", "investigational"),
+        ("II. Experimental, Investigational, or Unproven", "investigational"),
+        ("X is not reasonable and necessary.", "not medically necessary"),
+        ("X is reasonable and necessary when criteria are met.", "medically necessary"),
+        ("X should only be used in the context of research.", "investigational"),
         ("Nothing here states a position.", None),
     ],
 )

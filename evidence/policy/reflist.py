@@ -72,6 +72,10 @@ _CHROME_HINT = re.compile(
     re.I,
 )
 
+_LINK_TAIL = re.compile(r"(?:doi\.org/|doi:|/)\S*$")
+_CAPITALISED = re.compile(r"[A-Z][a-z]")
+_HEADING_START = re.compile(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)")
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
 _CITATION_PIECE = re.compile(r"\d\s*[;:]\s*[(\d]|\d\s*\(\s*\d|\b(?:19|20)\d\d\s*[;.,]|\bet al\b|\d\s*[-–]\s*\d+\.$")
 _BULLET = r"[•·▪●◦■□‣⁃∙*\-–—]"
 _NUMBERED = re.compile(
@@ -159,7 +163,8 @@ def is_reference_heading(line: str) -> bool:
 
 
 def is_intro_line(line: str) -> bool:
-    return bool(_INTRO.match(line.strip()))
+    s = line.strip()
+    return s.endswith(":") and bool(_INTRO.match(s))
 
 
 def is_stop_heading(line: str) -> bool:
@@ -184,9 +189,9 @@ def heading_shaped(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > 110 or s.endswith((".", ";", ",")) or _YEAR.search(s) and _SOURCE_SHAPE.search(s.lower()):
         return False
-    if _has_ident(s) or not re.match(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)", s):
+    if _has_ident(s) or not _HEADING_START.match(s):
         return False
-    if author_start(s) or re.search(r"[a-z]{2}\.\s+[A-Z]", s):  # authors, or sentences: a wrapped entry
+    if author_start(s) or _SENTENCE_BREAK.search(s):  # authors, or sentences: a wrapped entry
         return False
     return len(s.split()) <= 12
 
@@ -219,9 +224,11 @@ def _has_ident(text: str) -> bool:
 def complete(text: str) -> bool:
     """Ends the way an entry ends (a period, a digit, a closing bracket, an identifier)."""
     tail = text.rstrip()[-200:]
-    return bool(re.search(r"(?:[.)\]]|\d|PMID:?\s*\d+|NCT\d{8}|\S+/\S+)\s*$", tail)) and (
-        bool(_YEAR.search(text[-4000:])) or _has_ident(text[-4000:])
-    )
+    if not tail:
+        return False
+    if not (tail[-1] in ".)]" or tail[-1].isdigit() or "/" in tail.rsplit(None, 1)[-1]):
+        return False
+    return bool(_YEAR.search(text[-4000:])) or _has_ident(text[-4000:])
 
 
 def strongly_complete(text: str) -> bool:
@@ -562,7 +569,8 @@ def _starts_unnumbered(current: str, line: str, after_blank: bool) -> bool:
         return True
     continuation = bool(_CONTINUATION.match(line))
     if after_blank:
-        if continuation or not re.search(r"[.)\]]\s*$|\d\s*$", current):
+        end = current.rstrip()[-1:]
+        if continuation or not (end in (".", ")", "]") or end.isdigit()):
             return False
         return complete(current) or author_start(line)
     if continuation or not complete(current):
@@ -577,8 +585,8 @@ def join_wrapped(lines: list[str]) -> str:
         if not line:
             continue
         last = parts[-1] if parts else ""
-        broken_link = re.search(r"(?:doi\.org/|doi:|/)\S*$", last) and last.endswith(("/", "-", "."))
-        if last and broken_link and not re.match(r"[A-Z][a-z]", line):
+        broken_link = last.endswith(("/", "-", ".")) and _LINK_TAIL.search(last[-300:])
+        if last and broken_link and not _CAPITALISED.match(line):
             parts[-1] = last + line
         else:
             parts.append(line)
