@@ -234,3 +234,22 @@ def test_house_style_pmids_and_fields_reach_the_citation_parser(styled):
         assert [c.pmid for c in doc.references] == style.pmids
     first = doc.references[0]
     assert first.authors and first.year and first.raw.split()[0].rstrip(",") == first.authors[0].split()[0]
+
+
+PRINTABLE = [s for s in STYLES if s.form == "file" and s.file.endswith((".txt", ".md"))]
+
+
+@pytest.mark.parametrize("form", ["pdf", "html"])
+@pytest.mark.parametrize("style", PRINTABLE, ids=lambda s: s.file)
+def test_house_styles_printed_to_pdf_or_saved_as_html_read_the_same(style, form):
+    """The plan publishes the same text as a PDF (no blank lines survive) or a web page."""
+    from policy_forms import DEJAVU, to_html, to_pdf
+
+    if form == "pdf" and not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} absent (Debian package fonts-dejavu-core)")
+    data, name = policy_file(style)
+    text = read_document(data, name)
+    doc = parse_policy(read_document(to_pdf(text) if form == "pdf" else to_html(text).encode(), f"p.{form}"))
+    assert [c.raw.replace("*", "") for c in doc.references] == expected_raws(style)
+    assert [(s.product, s.status) for s in doc.statements] == [(p, st) for p, st, _ in style.statements]
+    assert (doc.title, doc.policy_number, doc.effective_date) == (style.title, style.policy_number, style.effective)

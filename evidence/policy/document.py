@@ -302,6 +302,29 @@ def parse_statements(sections: list[Section]) -> tuple[Statement, ...]:
     return tuple(statements)
 
 
+def _pieces(lines: list[str]) -> list[tuple[str, bool]]:
+    """Paragraphs, and within one (a PDF text layer has no blank lines) a line that states a
+    position after a criteria item or a finished sentence; (text, found within a paragraph)."""
+    pieces: list[tuple[str, bool]] = []
+    current: list[str] = []
+    within = False
+    for line in [*lines, ""]:
+        s = line.strip()
+        if not s:
+            if current:
+                pieces.append((" ".join(current), within))
+            current, within = [], False
+            continue
+        previous = current[-1] if current else ""
+        if previous and s[0].isupper() and status_of(s) and (
+            previous.endswith((".", ":")) or re.match(r"^(?:[-•*–]|\d+[.)]|[A-Za-z][.)])\s", previous)
+        ):
+            pieces.append((" ".join(current), within))
+            current, within = [], True
+        current.append(s)
+    return pieces
+
+
 def _statements_in(lines: list[str], default: str | None) -> list[Statement]:
     """Product headings ('Commercial Products') and position headings ('I. Medically
     Necessary') start a block; without a position heading, each paragraph that states a
@@ -312,7 +335,8 @@ def _statements_in(lines: list[str], default: str | None) -> list[Statement]:
     body: list[str] = []
 
     def flush() -> None:
-        paragraphs = [_PARAGRAPH_NUMBER.sub("", p, count=1) for p in _paragraphs(body)]
+        pieces = [(_PARAGRAPH_NUMBER.sub("", p, count=1), within) for p, within in _pieces(body)]
+        paragraphs = [p for p, _ in pieces]
         if position is not None:
             text = " ".join(paragraphs)
             if text:
@@ -320,9 +344,9 @@ def _statements_in(lines: list[str], default: str | None) -> list[Statement]:
             return
         current: list[str] = []
         status: str | None = None
-        for paragraph in paragraphs:
+        for paragraph, within in pieces:
             found = status_of(paragraph)
-            if found and not (current and current[-1].endswith(":")):
+            if found and not (current and current[-1].endswith(":")) and not (within and found == status):
                 if current and status:
                     statements.append(Statement(product or "All products", status, " ".join(current)))
                 current, status = [paragraph], found

@@ -98,7 +98,7 @@ _SOURCE_SHAPE = re.compile(
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ\u0100-\u017f][\w'’`\-]*(?:\s+(?:van|von|de|der|den|del|da|di|la|le|du|dos|ten|ter)\b)?"
 _AUTHOR_START = re.compile(
-    rf"^(?:{_NAME}(?:[\s\-]{_NAME})?,?\s+(?:[A-Z]\.?\s?-?){{1,3}}(?:[,.;:]|\s+(?:and|&)\s|\s+et\s+al)"
+    rf"^(?:{_NAME}(?:[\s\-]{_NAME})?\s+(?:[A-Z]\.?\s?-?){{1,3}}(?:[,.;]|\s+(?:and|&)\s|\s+et\s+al)"
     rf"|{_NAME}(?:[\s\-]{_NAME})?,\s+(?:[A-Z][a-z]+\s+)?(?:[A-Z]\.\s?){{1,3}}"
     rf"|(?:[A-Z]\.\s?){{1,3}}\s*{_NAME},"
     rf"|[A-Z][A-Z'\-]+,?\s+[A-Z]{{1,3}}[,.]"
