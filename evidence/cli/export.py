@@ -24,7 +24,7 @@ def export(
     policy_option: PolicyOption = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="ris, bibtex, csljson, nbib, csv or ama "
+        typer.Option("--format", "-f", help="ris, bibtex, csljson, nbib, csv, ama or endnote (XML) "
                      "[default: from the -o suffix, else ris]"),
     ] = None,
     output: Annotated[
@@ -33,6 +33,9 @@ def export(
     include_candidates: Annotated[
         bool, typer.Option("--include-candidates",
                            help="Add the current review cycle's candidates with their decisions.")
+    ] = False,
+    no_bom: Annotated[
+        bool, typer.Option("--no-bom", help="CSV without the UTF-8 byte-order mark Excel needs.")
     ] = False,
     force: ForceFlag = False,
 ) -> None:
@@ -50,7 +53,7 @@ def export(
 
     policy_id = chosen_policy(policy, policy_option, required=True)
     name = format_name(output_format(fmt, output, SUFFIXES, "ris"))
-    text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates)
+    text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates, bom=not no_bom)
     if output == "-":
         if text:
             console.emit_text(text)
