@@ -250,3 +250,43 @@ def test_add_html_and_pdf_forms(cli, tmp_path, form):
     view = json.loads(cli("policy", "show", form, "--json").stdout)
     assert [r["pmid"] for r in view["references"]][:3] == ["26962905", "26264874", "25993296"]
     assert len(view["references"]) == 32 and len(view["codes"]) == 3
+
+
+@pytest.mark.parametrize("style_file", ["guidance-page.docx.txt", "state-medicaid.rtf", "hta-report.pdf.txt"])
+def test_add_word_rtf_and_paged_pdf_policies(cli, tmp_path, style_file):
+    from policy_styles import STYLES, expected_raws, policy_file
+
+    style = next(s for s in STYLES if s.file == style_file)
+    data, name = policy_file(style)
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = cli("policy", "add", str(path), "--id", "p")
+    assert result.exit_code == 0, result.output
+    view = json.loads(cli("policy", "show", "p", "--json").stdout)
+    assert [r["raw"].replace("*", "") for r in view["references"]] == expected_raws(style)
+    assert (view["title"], view["policy_number"]) == (style.title, style.policy_number)
+
+
+def test_two_column_pdf_is_stored_in_order_with_a_warning_naming_it(cli, tmp_path):
+    from policy_forms import two_column_pdf
+
+    entries = [f"{n}. Author{n} A. Study {n} of widgets in gadgetosis. J Synth Med. 2016;37:{n}-{n + 9}. "
+               f"PMID: {90000000 + n}." for n in range(1, 21)]  # fmt: skip
+    head = ["Widget Therapy", "Policy Statement", "Widgets are not covered.", "References"]
+    path = tmp_path / "two.pdf"
+    path.write_bytes(two_column_pdf(head, entries, ["Policy History"]))
+    result = cli("policy", "add", str(path), "--id", "two")
+    assert result.exit_code == 0, result.output
+    assert "Warning: two.pdf: page 1 set in two columns; read column by column" in result.stderr
+    view = json.loads(cli("policy", "show", "two", "--json").stdout)
+    assert [r["pmid"] for r in view["references"]] == [str(90000000 + n) for n in range(1, 21)]
+
+
+def test_a_word_97_file_is_refused_in_one_line(cli, tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    result = cli("policy", "add", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: old.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF, DOCX or plain text"
+    )

@@ -12,16 +12,13 @@ from evidence.policy.document import status_of
 from evidence.records import BillingCode
 
 CONCLUSION = (
-    "The evidence is insufficient to determine that the technology results in an improvement "
-    "in the net health outcome."
+    "The evidence is insufficient to determine that the technology results in an improvement in the net health outcome."
 )
 DESCRIPTOR = (
     "Intramuscular autologous bone marrow cell therapy, with preparation of harvested cells, "
     "multiple injections, one leg, including ultrasound guidance, if performed; "
 )
-POSITION = (
-    "not covered for Medicare Advantage Plans and not medically necessary for Commercial Products"
-)
+POSITION = "not covered for Medicare Advantage Plans and not medically necessary for Commercial Products"
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +41,7 @@ def test_statements(doc):
         ("Commercial Products", "not medically necessary"),
     ]
     for s in doc.statements:
-        assert s.text.startswith(
-            "Treatment of peripheral arterial disease, including critical limb"
-        )
+        assert s.text.startswith("Treatment of peripheral arterial disease, including critical limb")
         assert s.text.endswith("improvement in the net health outcome.")
 
 
@@ -152,9 +147,7 @@ def test_last_review_date_variant_and_single_statement():
     )
     doc = parse_policy(text)
     assert (doc.effective_date, doc.last_reviewed) == (date(2026, 1, 1), date(2025, 9, 17))
-    assert [(s.product, s.status) for s in doc.statements] == [
-        ("All products", "not medically necessary")
-    ]
+    assert [(s.product, s.status) for s in doc.statements] == [("All products", "not medically necessary")]
 
 
 def test_no_reference_list_is_parsed_with_a_warning():
@@ -223,7 +216,10 @@ def test_house_style_header(styled):
 
 def test_house_style_positions_each_with_its_text(styled):
     style, doc = styled
-    got = [(s.product, s.status, s.text[: len(start)]) for s, (_, _, start) in zip(doc.statements, style.statements)]
+    got = [
+        (s.product, s.status, s.text[: len(start)])
+        for s, (_, _, start) in zip(doc.statements, style.statements, strict=False)
+    ]
     assert len(doc.statements) == len(style.statements)
     assert got == style.statements
 

@@ -9,9 +9,7 @@ from policy_forms import DEJAVU, scanned_pdf, to_html, to_pdf
 from evidence.errors import InputError
 from evidence.policy import parse_policy, read_document
 
-needs_font = pytest.mark.skipif(
-    not DEJAVU.exists(), reason=f"{DEJAVU} absent (Debian package fonts-dejavu-core)"
-)
+needs_font = pytest.mark.skipif(not DEJAVU.exists(), reason=f"{DEJAVU} absent (Debian package fonts-dejavu-core)")
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +45,7 @@ def test_utf8_with_or_without_bom(prefix):
 
 
 def test_cp1252_is_decoded():
-    assert (
-        read_document("Café Dubský – “quoted”".encode("cp1252"), "a.txt")
-        == "Café Dubský – “quoted”"
-    )
+    assert read_document("Café Dubský – “quoted”".encode("cp1252"), "a.txt") == "Café Dubský – “quoted”"
 
 
 def test_unicode_is_nfc():
@@ -117,9 +112,7 @@ def test_html_blocks_breaks_and_entities():
 
 
 def test_markdown_headings_emphasis_and_one_dot_lists():
-    md = (
-        "# Widget Policy\n\n## REFERENCES\n\n1. Doe J. *J Widg.* 2020.\n1. Roe R. *J Gadg.* 2021.\n"
-    )
+    md = "# Widget Policy\n\n## REFERENCES\n\n1. Doe J. *J Widg.* 2020.\n1. Roe R. *J Gadg.* 2021.\n"
     assert read_document(md.encode(), "p.md").split("\n") == [
         "Widget Policy",
         "",
@@ -148,9 +141,7 @@ def test_pdf_form_gives_the_same_policy(example_text, expected):
 
 
 def test_scanned_pdf_has_no_text_layer():
-    with pytest.raises(
-        InputError, match=r"^scan\.pdf: PDF has no text layer \(scanned\?\); run OCR first$"
-    ):
+    with pytest.raises(InputError, match=r"^scan\.pdf: PDF has no text layer \(scanned\?\); run OCR first$"):
         read_document(scanned_pdf(), "scan.pdf")
 
 
@@ -193,7 +184,10 @@ def test_rtf_is_read_as_its_text():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "a.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+            "a.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF",
+        ),
         (None, "a.odt: an OpenDocument file, which evidence does not read; save it as PDF, DOCX or plain text"),
         (b"PK\x03\x04 not really a zip", "a.bin: binary file"),
     ],
@@ -241,12 +235,10 @@ def test_one_column_pdf_is_not_taken_for_two(example_text):
 
 
 def test_numbering_read_across_two_columns_is_named_in_a_warning():
-    rows = [f"{n}. Author{n} A. Study {n}. J Synth Med. 2016;1:{n}-9. {n + 10}. Writer{n} B. Trial {n}." for n in range(1, 6)]
     text = "Policy\n\nNot covered.\n\nReferences\n\n" + "\n".join(
         line for n in range(1, 6) for line in (f"{n}. Author{n} A. Study {n}. J Synth Med. 2016;1:{n}-9.",
                                                f"{n + 10}. Writer{n} B. Trial {n}. J Synth Med. 2017;2:{n}-9.")
     )  # fmt: skip
-    del rows
     doc = parse_policy(text)
     assert len(doc.references) == 10  # every entry kept, none merged or dropped
     assert doc.warnings[0].startswith("the reference numbering goes back 4 times: the text may be two columns")

@@ -9,7 +9,9 @@ from evidence.policy.reflist import find_reference_list
 
 ONE = "Abernathy KL, Osei-Bonsu M. Widget therapy for gadgetosis: a randomized trial. J Gadget Med. 2021;14(3):201-212."
 TWO = "Bergqvist H, Lindqvist E. Long-term outcomes after widget implantation. Widget Surg Rev. 2019;7(2):88-97."
-THREE = "National Widget Society. Clinical practice guideline on gadgetosis. Chicago, IL: National Widget Society; 2022."
+THREE = (
+    "National Widget Society. Clinical practice guideline on gadgetosis. Chicago, IL: National Widget Society; 2022."
+)
 FOUR = "Castellano-Ruiz P, Mbeki T. Cost-effectiveness of widget therapy. Value Gadget Health. 2022;25:1104-1113."
 ENTRIES = [ONE, TWO, THREE, FOUR]
 
@@ -65,7 +67,10 @@ def test_reference_heading_family(heading):
 @pytest.mark.parametrize(
     ("name", "page"),
     [
-        ("policy.md", f"# Widget Therapy\n\n## Policy\n\nNot covered.\n\n## References\n\n{numbered('{n}. {entry}')}\n"),
+        (
+            "policy.md",
+            f"# Widget Therapy\n\n## Policy\n\nNot covered.\n\n## References\n\n{numbered('{n}. {entry}')}\n",
+        ),
         ("policy.md", f"# Widget Therapy\n\n### 5 References\n\n{numbered('- {entry}')}\n\n### Index\n\nWidget\n"),
         (
             "policy.html",
@@ -175,7 +180,15 @@ def test_subheaded_groups_are_one_list_with_the_group_kept():
 def test_running_headers_and_page_numbers_are_removed_even_mid_entry():
     header = "Widget Therapy for Gadgetosis  Policy Number: MP-0999"
     chrome = ["", "Page 8 of 13", "Acme Health Plan Medical Policy  Effective 03/01/2026", header, ""]
-    pages = [header, "Acme Health Plan Medical Policy  Effective 03/01/2026", BODY, *chrome, "Rationale", "Text.", *chrome]
+    pages = [
+        header,
+        "Acme Health Plan Medical Policy  Effective 03/01/2026",
+        BODY,
+        *chrome,
+        "Rationale",
+        "Text.",
+        *chrome,
+    ]
     split_two = TWO.split(" Widget Surg")
     refs = [f"1. {ONE}", f"2. {split_two[0]}", *chrome, f"Widget Surg{split_two[1]}", f"3. {THREE}", f"4. {FOUR}"]
     text = "\n".join(pages + ["References", ""] + refs + ["", "Page 9 of 13", "Policy History"])
@@ -186,8 +199,24 @@ def test_page_chrome_between_unnumbered_paragraphs_does_not_split_or_invent_entr
     chrome = ["", "Page 4 of 9", "https://www.acme.example.com/policies/mp-0999", ""]
     first, rest = ONE.split(" J Gadget")
     text = "\n".join(
-        [*chrome, BODY, *chrome, "References", "", first, *chrome, f"J Gadget{rest}", "", TWO, "", THREE, "", FOUR,
-         *chrome, "Policy History"]  # fmt: skip
+        [
+            *chrome,
+            BODY,
+            *chrome,
+            "References",
+            "",
+            first,
+            *chrome,
+            f"J Gadget{rest}",
+            "",
+            TWO,
+            "",
+            THREE,
+            "",
+            FOUR,
+            *chrome,
+            "Policy History",
+        ]  # fmt: skip
     )
     assert raws(text) == ENTRIES
 

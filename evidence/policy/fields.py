@@ -83,9 +83,7 @@ def _labels_in(line: str) -> list[_Label]:
             continue
         if before:
             colon = re.match(r"^\s*[:|]", after)
-            dated = _STRONG_LABEL.search(match.group(0)) and re.match(
-                r"^\s+(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)", after
-            )
+            dated = _STRONG_LABEL.search(match.group(0)) and re.match(r"^\s+(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)", after)
             if not (colon or dated):
                 continue
         elif not (not after.strip() or _AFTER_LABEL.match(after)):

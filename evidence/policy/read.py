@@ -316,19 +316,20 @@ def _two_columns(page) -> str | None:  # type: ignore[no-untyped-def]
         return None
     width = max(len(row) for row in rows)
     lo, hi = int(width * 0.3), int(width * 0.7)
-    best: tuple[int, int] | None = None
+    scores: dict[int, tuple[float, int]] = {}
     for col in range(lo, hi):
-        blank = [row[col : col + 3].strip() == "" for row in rows if len(row) > col]
-        both = sum(1 for row in rows if len(row) > col + 3 and row[:col].strip() and row[col + 3 :].strip())
-        long_rows = sum(1 for row in rows if len(row) > col + 3)
-        if long_rows < 6 or not blank:
+        long_rows = [row for row in rows if len(row) > col + 3]
+        if len(long_rows) < 6:
             continue
-        if sum(blank) >= 0.95 * len(blank) and both >= max(6, 0.5 * long_rows):
-            if best is None or both > best[1]:
-                best = (col, both)
-    if best is None:
+        blank = sum(row[col : col + 3].strip() == "" for row in long_rows) / len(long_rows)
+        both = sum(1 for row in long_rows if row[:col].strip() and row[col + 3 :].strip())
+        if blank >= 0.95 and both >= max(6, 0.5 * len(long_rows)):
+            scores[col] = (blank, both)
+    if not scores:
         return None
-    col = best[0]
+    top = max(scores.values())
+    cols = [c for c, v in scores.items() if v == top]
+    col = cols[len(cols) // 2] + 1  # the middle of the widest clean band
     sided = [i for i, row in enumerate(rows) if row[:col].strip() and row[col:].strip()]
     first, last = sided[0], sided[-1]
     # the block between the first and last rows with text on both sides is two columns; what

@@ -114,9 +114,7 @@ _STRONG_END = re.compile(
     re.I,
 )
 _TOC_TAIL = re.compile(r"(?:\.{3,}|…+|\s{2,}|\t)\s*\d+\s*$|\s\d{1,3}\s*$")
-_NUMBERING_PREFIX = re.compile(
-    r"^(?:section\s+|part\s+|chapter\s+)?(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z][.)])\s+", re.I
-)
+_NUMBERING_PREFIX = re.compile(r"^(?:section\s+|part\s+|chapter\s+)?(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z][.)])\s+", re.I)
 
 
 @dataclass
@@ -197,7 +195,7 @@ def heading_shaped(line: str) -> bool:
 
 
 def author_start(text: str) -> bool:
-    return bool(_AUTHOR_START.match(text.strip().lstrip("*_\"“ ")))
+    return bool(_AUTHOR_START.match(text.strip().lstrip('*_"“ ')))
 
 
 def looks_like_citation(text: str) -> bool:
@@ -308,14 +306,20 @@ def _by_shape(lines: list[str], chrome: set[int]) -> ReferenceList | None:
         if not s or i in chrome:
             continue
         if looks_like_citation(s) or (
-            start is not None and not heading_shaped(s) and not is_stop_heading(s)
+            start is not None
+            and not heading_shaped(s)
+            and not is_stop_heading(s)
             and (_CONTINUATION.match(s) or not complete(lines[last or i]))
         ):
             if start is None:
                 start, count = i, 0
             if looks_like_citation(s) and (
-                last is None or _NUMBERED.match(s) or _BULLETED.match(s) or author_start(s)
-                or complete(lines[last]) and not _CONTINUATION.match(s)
+                last is None
+                or _NUMBERED.match(s)
+                or _BULLETED.match(s)
+                or author_start(s)
+                or complete(lines[last])
+                and not _CONTINUATION.match(s)
             ):
                 count += 1
             last = i
@@ -331,9 +335,7 @@ def _by_shape(lines: list[str], chrome: set[int]) -> ReferenceList | None:
     _, begin, end = max(runs, key=lambda r: (r[0], r[1]))
     found = _list_from(lines[:end], begin, chrome)
     found.start, found.found_by = begin, "shape"
-    found.warnings.insert(
-        0, "no reference heading found; the list was recognised by its shape"
-    )
+    found.warnings.insert(0, "no reference heading found; the list was recognised by its shape")
     return found
 
 
@@ -467,7 +469,9 @@ def _numbered(content: list[tuple[str, str]], bare: bool = False) -> list[RawEnt
         if match:
             number = _printed(match)
             if _plausible(number, last_number, entries, group) and (
-                number == last_number + 1 or author_start(match.group("text")) or not entries
+                number == last_number + 1
+                or author_start(match.group("text"))
+                or not entries
                 or complete(join_wrapped(entries[-1].lines))
             ):
                 entries.append(RawEntry("", group, number, lines=[match.group("text")]))
@@ -529,8 +533,10 @@ def _bulleted(content: list[tuple[str, str]]) -> list[RawEntry]:
         bullet = _BULLETED.match(text)
         if bullet:
             entries.append(RawEntry("", group, None, lines=[bullet.group("text")]))
-        elif not entries or entries[-1].group != group or (
-            after_blank and _starts_unnumbered(join_wrapped(entries[-1].lines), text, True)
+        elif (
+            not entries
+            or entries[-1].group != group
+            or (after_blank and _starts_unnumbered(join_wrapped(entries[-1].lines), text, True))
         ):
             entries.append(RawEntry("", group, None, lines=[text]))
         else:
