@@ -267,3 +267,14 @@ def test_20000_entries_are_all_kept():
 def test_no_list_at_all():
     doc = parse_policy(BODY)
     assert doc.references == () and doc.warnings == ("no reference list found; stored without references",)
+
+
+def test_every_headed_list_is_taken_each_under_its_heading():
+    text = (
+        f"{BODY}\nReferences\n\n1. {ONE}\n2. {TWO}\n\nAppendix A: Evidence tables\n\nTable 1. Trials.\n\n"
+        f"Additional references\n\n1. {THREE}\n2. {FOUR}\n\nPolicy History\n\n01/01/2026 New.\n"
+    )
+    doc = parse_policy(text)
+    assert [c.raw for c in doc.references] == ENTRIES
+    assert [c.group for c in doc.references] == ["References"] * 2 + ["Additional references"] * 2
+    assert [(c.number, c.printed_number) for c in doc.references] == [(1, "1"), (2, "2"), (3, "1"), (4, "2")]

@@ -136,6 +136,7 @@ class ReferenceList:
     start: int | None = None  # the line index where the list's section begins
     end: int | None = None  # one past its last line
     found_by: str | None = None  # "heading" | "shape" | None
+    heading: str | None = None  # the heading's words, when found by one
 
 
 # ---------------------------------------------------------------- line shapes
@@ -274,13 +275,21 @@ def find_reference_list(lines: list[str]) -> ReferenceList:
     """The document's reference list: the best headed section, else a run found by shape."""
     chrome = chrome_lines(lines)
     best: ReferenceList | None = None
+    found: list[ReferenceList] = []
     for i, line in enumerate(lines):
         if i in chrome or not (is_reference_heading(line) or is_intro_line(line)):
             continue
+        if found and found[-1].end is not None and i < found[-1].end:
+            continue  # a subheading of the list before
         candidate = _list_from(lines, i + 1, chrome)
         candidate.start, candidate.found_by = i, "heading"
+        candidate.heading = heading_text(line)
+        if _score(candidate) > 0:
+            found.append(candidate)
         if best is None or _score(candidate) > _score(best):
             best = candidate
+    if len(found) > 1:
+        return _merged(found)
     if best is not None and _score(best) > 0:
         return best
     by_shape = _by_shape(lines, chrome)
@@ -289,6 +298,20 @@ def find_reference_list(lines: list[str]) -> ReferenceList:
     if best is not None and best.entries:
         return best
     return ReferenceList([], [])
+
+
+def _merged(lists: list[ReferenceList]) -> ReferenceList:
+    """Several headed lists (a list per chapter, 'Additional references'): one list, each
+    entry's group its list's heading, numbered 1..N unless the printed numbers already run on."""
+    entries = [e for found in lists for e in found.entries]
+    for found in lists:
+        for entry in found.entries:
+            entry.group = entry.group or found.heading
+    if not all(b.number > a.number for a, b in zip(entries, entries[1:], strict=False)):
+        for n, entry in enumerate(entries, start=1):
+            entry.number = n
+    warnings = _dedupe([w for found in lists for w in found.warnings])
+    return ReferenceList(entries, warnings, lists[0].start, lists[-1].end, "heading")
 
 
 def _score(found: ReferenceList, sample: int = 200) -> int:
