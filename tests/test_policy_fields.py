@@ -77,6 +77,9 @@ def test_a_revision_effective_date_is_the_effective_date_when_no_other_is_given(
         ("Subject: Widget Therapy", "Widget Therapy"),
         ("Local Coverage Determination (LCD)\nWidget Therapy (L39999)", "Widget Therapy (L39999)"),
         ("# Widget Therapy", "Widget Therapy"),
+        ("Blue Cross and Blue Shield of Northland\nWidget Therapy", "Widget Therapy"),
+        ("Acme Health Plan, Inc.\nWidget Therapy", "Widget Therapy"),
+        ("Northland Medicaid\nWidget Therapy", "Widget Therapy"),
         ("EFFECTIVE DATE: 01|01|2026\n\nOVERVIEW\n\nText.", None),
     ],
 )

@@ -178,6 +178,12 @@ _LABEL_ONLY = re.compile(
     r"^(?:medical|clinical|payment|coverage)\s+policy$",
     re.I,
 )
+_ORGANISATION = re.compile(
+    r"^(?:\S+\s+){0,7}?(?:inc\.?|llc|l\.l\.c\.|health\s*plans?|healthcare|health\s+care|blue\s+cross|"
+    r"blue\s+shield|insurance|company|corporation|agency|unit|institute|department|ministry|"
+    r"directorate|programme|medicaid|medicare)[®™]?$|^(?=.*\bblue\s+(?:cross|shield)\b)(?:\S+\s*){1,10}$",
+    re.I,
+)
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:medical|clinical|corporate\s+medical|payment|coverage|medicaid)\s+policy(?:\s+bulletin)?|"
     r"policy\s+(?:title|name)|subject|title|topic|(?:LCD|NCD)\s+title)\s*[:\-–]\s+(?=\S)",
@@ -204,6 +210,8 @@ def find_title(lines: list[str], is_section: object) -> str | None:
         if callable(is_section) and is_section(s):
             return None
         if _CHROME.match(s) or _BREADCRUMB.search(s) and len(s.split()) <= 20 or _LABEL_ONLY.match(s):
+            continue
+        if _ORGANISATION.match(s):  # the plan's or agency's name printed above the title
             continue
         if s.endswith((".", ":", ";", ",")) or len(s) < 4 or not re.search(r"[A-Za-z]{3}", s):
             continue
