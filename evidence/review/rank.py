@@ -59,15 +59,26 @@ def score(train: Sequence[Doc], labels: Sequence[int], candidates: Sequence[Doc]
         return []
     if not can_rank(labels):
         raise ValueError("ranking needs at least one positive and one negative example")
+    texts = [d.text().lower() for d in train] + [d.text().lower() for d in candidates]
+    matrix = vectorize(texts)
+    return fit_predict(matrix[: len(train)], labels, matrix[len(train) :])
+
+
+def vectorize(texts: Sequence[str]) -> Any:
+    """TF-IDF of unigrams and bigrams (sublinear tf, English stop words dropped)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(
         sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_features=60_000,
         stop_words="english", token_pattern=r"(?u)\b[a-z][a-z0-9_\-]+\b",
     )  # fmt: skip
-    texts = [d.text().lower() for d in train] + [d.text().lower() for d in candidates]
-    matrix = vectorizer.fit_transform(texts)
-    model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
-    model.fit(matrix[: len(train)], list(labels))
-    return [round(float(p), 4) for p in model.predict_proba(matrix[len(train) :])[:, 1]]
+    return vectorizer.fit_transform(texts)
+
+
+def fit_predict(train: Any, labels: Sequence[int], candidates: Any) -> list[float]:
+    """Logistic regression, classes balanced (positives are few): P(include) per candidate."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=1000)
+    model.fit(train, list(labels))
+    return [round(float(p), 4) for p in model.predict_proba(candidates)[:, 1]]

@@ -23,7 +23,13 @@ from sqlmodel import Session, select
 from evidence.errors import InputError, NotFound
 from evidence.records import Article as ArticleRecord
 from evidence.review.prisma import REASON_LABELS, prisma_counts
-from evidence.review.query import build_query, condition_terms, parse_designs
+from evidence.review.query import (
+    QueryParts,
+    condition_terms,
+    derive_parts,
+    parse_designs,
+    render_query,
+)
 from evidence.review.window import review_window
 from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
@@ -72,11 +78,26 @@ def _intervention_terms(session: Session, policy: m.Policy) -> list[str]:
     return derive_terms(policy.title, _statement_texts(session, policy))
 
 
-def derive_query(session: Session, policy: m.Policy, designs: Iterable[str] = ()) -> str:
-    """The default query: the policy's intervention terms AND its condition [AND designs]."""
+def _cited_mesh(session: Session, policy: m.Policy) -> list[str]:
+    """The MeSH headings of the policy's resolved references, most frequent first."""
+    pmids = _referenced_pmids(session, policy)
+    if not pmids:
+        return []
+    rows = session.exec(select(m.Article.mesh).where(m.Article.pmid.in_(pmids)))  # type: ignore[attr-defined]
+    counts = Counter(h.get("descriptor") for mesh in rows for h in (mesh or []) if h.get("descriptor"))
+    return [h for h, _ in counts.most_common()]
+
+
+def query_parts(session: Session, policy: m.Policy) -> QueryParts:
     terms = _intervention_terms(session, policy)
     conditions = condition_terms(policy.title, _statement_texts(session, policy), exclude=terms)
-    return build_query(terms, conditions, tuple(designs))
+    return derive_parts(terms, conditions, _cited_mesh(session, policy))
+
+
+def derive_query(session: Session, policy: m.Policy, designs: Iterable[str] = ()) -> str:
+    """The default query: the policy's intervention AND its condition [AND designs], each as
+    title/abstract words with their synonyms OR MeSH headings."""
+    return render_query(query_parts(session, policy), tuple(designs))
 
 
 def review_query(
@@ -96,14 +117,29 @@ def review_query(
         saved = policy.search_query
         terms = _intervention_terms(session, policy)
         conditions = condition_terms(policy.title, _statement_texts(session, policy), exclude=terms)
-        query = saved or derive_query(session, policy)
+        parts = query_parts(session, policy)
+        query = saved or render_query(parts)
         return {
             "policy": policy.id,
             "query": query,
             "saved": saved is not None,
             "intervention_terms": terms,
             "condition_terms": conditions,
+            "intervention_mesh": list(parts.intervention_mesh),
+            "condition_mesh": list(parts.condition_mesh),
+            "condition_synonyms": list(parts.conditions) + list(parts.abbreviations),
         }
+
+
+def query_preview(engine: Engine, client: Any, policy_id: str) -> dict[str, Any]:
+    """Ask PubMed (esearch, no ids) how many records the policy's query finds, over all
+    dates, and how PubMed translated it, before a cycle is opened on it."""
+    with Session(engine) as session:
+        policy = get_policy(session, policy_id)
+        query = policy.search_query or derive_query(session, policy)
+    found = client.count(query)
+    return {"policy": policy_id, "query": query, "count": found.count,
+            "translation": found.translation, "not_found": list(found.not_found)}  # fmt: skip
 
 
 # ---------------------------------------------------------------- start
@@ -605,6 +641,6 @@ from evidence.services.screening import (  # noqa: E402
 
 __all__ = [
     "candidates", "close_cycle", "conflicts", "decide", "diff_cycles", "list_cycles",
-    "rank_cycle", "resolve_conflict", "review_query", "review_settings",
+    "query_preview", "rank_cycle", "resolve_conflict", "review_query", "review_settings",
     "since_last_review", "start_cycle", "undo_last",
 ]  # fmt: skip

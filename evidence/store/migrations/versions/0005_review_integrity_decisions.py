@@ -15,8 +15,8 @@ Create Date: 2026-12-01
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
