@@ -76,7 +76,7 @@ def _create_decision() -> bool:
         sa.Column("decision", _s(), nullable=False),
         sa.Column("reason", _s(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("decided_at", sa.DateTime(), nullable=False),
+        sa.Column("decided_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["candidate_id"], ["candidate.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
