@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -70,8 +71,24 @@ def _required(session: Session, policy_id: str) -> int:
 # ---------------------------------------------------------------- listing
 
 
-def _authors(a: m.Article | None) -> list[str]:
-    if a is None:
+# the Article columns a candidate row shows (loading whole Article rows, raw XML included, is
+# what made listing 2,000 candidates slow)
+_SHOWN = (m.Article.title, m.Article.abstract, m.Article.journal, m.Article.journal_iso,
+          m.Article.year, m.Article.authors)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Shown:
+    title: str | None
+    abstract: str | None
+    journal: str | None
+    journal_iso: str | None
+    year: int | None
+    authors: list[dict[str, Any]] | None
+
+
+def _authors(a: Any) -> list[str]:
+    if a is None or a.title is None and not a.authors:
         return []
     names = []
     for au in a.authors or []:
@@ -84,7 +101,7 @@ def _authors(a: m.Article | None) -> list[str]:
 
 
 def _row(
-    c: m.Candidate, a: m.Article | None, votes: list[agree.Vote], required: int,
+    c: m.Candidate, a: Any, votes: list[agree.Vote], required: int,
     reviewer: str | None,
 ) -> dict[str, Any]:  # fmt: skip
     result = agree.outcome(votes, required)
@@ -95,13 +112,13 @@ def _row(
     shown = list(current.values()) if visible else ([mine] if mine else [])
     return {
         "pmid": c.pmid,
-        "title": a.title if a else None,
+        "title": a.title,
         "authors": _authors(a),
-        "journal": (a.journal_iso or a.journal) if a else None,
-        "year": a.year if a else None,
+        "journal": a.journal_iso or a.journal,
+        "year": a.year,
         "design": c.design,
         "level": c.level,
-        "abstract": a.abstract if a else None,
+        "abstract": a.abstract,
         "decision": c.decision,
         "reason": c.reason,
         "reason_label": REASON_LABELS.get(c.reason or ""),
@@ -125,14 +142,14 @@ def candidate_rows(
     """Every candidate of the cycle as a dict, with `rank` (1 = most relevant) set when the
     ranker has scored them; sorted by relevance or by design (highest-level designs first)."""
     stmt = (
-        select(m.Candidate, m.Article)
-        .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)  # type: ignore[arg-type]
+        select(m.Candidate, *_SHOWN)  # type: ignore[call-overload]
+        .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)
         .where(m.Candidate.cycle_id == cycle.id)
     )
     votes = _votes_by_candidate(session, cycle.id)  # type: ignore[arg-type]
     required = _required(session, cycle.policy_id)
-    pairs = list(session.exec(stmt))
-    rows = [_row(c, a, votes.get(c.id, []), required, reviewer) for c, a in pairs]  # type: ignore[arg-type]
+    rows = [_row(r[0], _Shown(*r[1:]), votes.get(r[0].id, []), required, reviewer)
+            for r in session.exec(stmt)]  # fmt: skip
 
     def by_design(r: dict[str, Any]) -> tuple[int, int, int]:
         pmid = int(r["pmid"]) if r["pmid"].isdigit() else 0
@@ -375,7 +392,11 @@ def cycle_agreement(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
 # ---------------------------------------------------------------- ranking
 
 
-def _article_doc(a: m.Article) -> ranker.Doc:
+_TEXT = (m.Article.title, m.Article.abstract, m.Article.mesh, m.Article.keywords)
+
+
+def _article_doc(a: Any) -> ranker.Doc:
+    """A Doc from an Article row or a (title, abstract, mesh, keywords) tuple."""
     return ranker.doc_from(a.title, a.abstract, a.mesh or [], a.keywords or [])
 
 
@@ -396,7 +417,7 @@ def _training_set(session: Session, cycle: m.ReviewCycle) -> tuple[list[ranker.D
         docs.append(_article_doc(art) if art else ranker.doc_from(ref.title or ref.raw))
         labels.append(1 if ref.role == "direct" else 0)
     stmt = (
-        select(m.Candidate.decision, m.Article)
+        select(m.Candidate.decision, *_TEXT)  # type: ignore[call-overload]
         .join(m.ReviewCycle, m.Candidate.cycle_id == m.ReviewCycle.id)  # type: ignore[arg-type]
         .join(m.Article, m.Article.pmid == m.Candidate.pmid)  # type: ignore[arg-type]
         .where(
@@ -405,9 +426,9 @@ def _training_set(session: Session, cycle: m.ReviewCycle) -> tuple[list[ranker.D
             col(m.Candidate.decision).in_(("include", "exclude")),
         )
     )
-    for decision, art in session.exec(stmt):
-        docs.append(_article_doc(art))
-        labels.append(1 if decision == "include" else 0)
+    for row in session.exec(stmt):
+        docs.append(_article_doc(row))
+        labels.append(1 if row[0] == "include" else 0)
     return docs, labels
 
 
@@ -429,8 +450,8 @@ def rank_cycle(engine: Engine, policy_id: str) -> dict[str, Any]:
             return {"cycle": cycle.number, "ranked": 0, "trained": False}
         docs, labels = _training_set(session, cycle)
         pairs = session.exec(
-            select(m.Candidate.id, m.Article)
-            .join(m.Article, m.Article.pmid == m.Candidate.pmid)  # type: ignore[arg-type]
+            select(m.Candidate.id, *_TEXT)  # type: ignore[call-overload]
+            .join(m.Article, m.Article.pmid == m.Candidate.pmid)
             .where(m.Candidate.cycle_id == cycle.id)
         ).all()
         settled = _settled_count(session, cycle.id)  # type: ignore[arg-type]
@@ -439,8 +460,8 @@ def rank_cycle(engine: Engine, policy_id: str) -> dict[str, Any]:
             "decisions": settled, "candidates": len(pairs)}  # fmt: skip
     if not ranker.can_rank(labels) or not pairs:
         return {**info, "ranked": 0, "trained": False}
-    scores = ranker.score(docs, labels, [_article_doc(a) for _, a in pairs])
-    params = [{"cid": cid, "score": s} for (cid, _), s in zip(pairs, scores, strict=True)]
+    scores = ranker.score(docs, labels, [_article_doc(row) for row in pairs])
+    params = [{"cid": row[0], "score": s} for row, s in zip(pairs, scores, strict=True)]
 
     def work(session: Session) -> None:
         table = m.Candidate.__table__  # type: ignore[attr-defined]
