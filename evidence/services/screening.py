@@ -194,6 +194,7 @@ def candidates(
         ranked = any(r["rank"] is not None for r in rows)
         total = len(rows)
         left = [r for r in rows if _open_for(r)]
+        in_conflict = sum(1 for r in rows if r["conflict"])
         if unscreened:
             rows = left
         return {
@@ -203,7 +204,7 @@ def candidates(
             "reviewers_required": required,
             "order": order if ranked else "design",
             "progress": {"candidates": total, "left": len(left),
-                         "conflicts": sum(1 for r in rows if r["conflict"])},  # fmt: skip
+                         "conflicts": in_conflict},  # fmt: skip
             "candidates": rows,
         }
 
