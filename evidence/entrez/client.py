@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BATCH = 200
+CITMATCH_BATCH = 50  # citations per ECitMatch request (a GET: they travel in the URL)
 GET_MAX_IDS = 20
 TIMEOUT = (10.0, 60.0)  # connect, read
 MAX_TRIES = 6
@@ -383,42 +384,48 @@ class EntrezClient:
     def ecitmatch(self, citations: list[dict[str, Any]]) -> dict[str, str | None]:
         """Match citations to PMIDs; key -> PMID, or None (see `citmatch_reasons`).
 
-        Each citation is a dict with journal, year, volume, first_page, author and key. A
-        `|` inside a field would shift NCBI's columns, so it is replaced by a space.
+        Each citation is a dict with journal, year, volume, first_page, author and key;
+        CITMATCH_BATCH of them per request (the citations travel in the URL). A `|` inside a
+        field would shift NCBI's columns, so it is replaced by a space. An AMBIGUOUS answer
+        that lists its candidates keeps them in `citmatch_candidates` (key -> PMIDs).
         """
         self.citmatch_reasons: dict[str, str] = {}
-        if not citations:
-            return {}
+        self.citmatch_candidates: dict[str, list[str]] = {}
+        answers: dict[str, str | None] = {str(c.get("key")): None for c in citations}
+        for start in range(0, len(citations), CITMATCH_BATCH):
+            self._ecitmatch_batch(citations[start : start + CITMATCH_BATCH], answers)
+        for key, value in answers.items():
+            if value is None and key not in self.citmatch_reasons:
+                self.citmatch_reasons[key] = "not found"
+        return answers
+
+    def _ecitmatch_batch(
+        self, citations: list[dict[str, Any]], answers: dict[str, str | None]
+    ) -> None:
         lines = []
         for c in citations:
-            fields = [
-                c.get("journal"),
-                c.get("year"),
-                c.get("volume"),
-                c.get("first_page"),
-                c.get("author"),
-                c.get("key"),
-            ]
+            fields = [c.get(k) for k in ("journal", "year", "volume", "first_page", "author", "key")]
             lines.append("|".join(str(f or "").replace("|", " ").strip() for f in fields) + "|")
         params = {"db": "pubmed", "retmode": "xml", "bdata": "\r".join(lines)}
         text, _ = self._call("ecitmatch.cgi", params, _check_text)
-        answers: dict[str, str | None] = {str(c.get("key")): None for c in citations}
         for line in text.splitlines():
             parts = line.split("|")
             if len(parts) < 7:
                 continue
             key, value = parts[5].strip(), parts[6].strip()
+            if key not in answers:
+                continue
             if value.isdigit():
                 answers[key] = value
+                continue
+            answers[key] = None
+            if value.startswith("AMBIGUOUS"):
+                self.citmatch_reasons[key] = "ambiguous"
+                listed = re.findall(r"\d{1,9}", value.partition(" ")[2])
+                if "citations" not in value and listed:
+                    self.citmatch_candidates[key] = listed
             else:
-                answers[key] = None
-                self.citmatch_reasons[key] = (
-                    "ambiguous" if value.startswith("AMBIGUOUS") else "not found"
-                )
-        for key, value in answers.items():
-            if value is None and key not in self.citmatch_reasons:
                 self.citmatch_reasons[key] = "not found"
-        return answers
 
 
 # ---------------------------------------------------------------- parsers for small answers

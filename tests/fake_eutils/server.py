@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 import socket
 import threading
@@ -28,7 +29,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from fake_eutils.records import article_xml, pubmed_article_set
-from fake_eutils.search import compile_query
+from fake_eutils.search import compile_query, fold
 
 ESEARCH_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -84,10 +85,20 @@ class Stored:
     authors: list[str] = field(default_factory=list)
 
     def fields(self) -> dict[str, str]:
-        tiab = f"{self.title} {self.abstract}".lower()
-        mh = " ; ".join(self.mesh).lower()
-        pt = " ; ".join(self.pub_types).lower()
-        return {"tiab": tiab, "mh": mh, "pt": pt, "all": f"{tiab} ; {mh}"}
+        tiab = fold(f"{self.title} {self.abstract}")
+        mh = fold(" ; ".join(self.mesh))
+        pt = fold(" ; ".join(self.pub_types))
+        names = [" ".join(re.sub(r"[^\w\s]", " ", fold(a)).split()) for a in self.authors]
+        return {
+            "tiab": tiab,
+            "ti": fold(self.title),
+            "mh": mh,
+            "pt": pt,
+            "all": f"{tiab} ; {mh}",
+            "au": " ; ".join(names),
+            "1au": names[0] if names else "",
+            "dp": self.year,
+        }
 
 
 def _text(node: Any, path: str) -> str:
