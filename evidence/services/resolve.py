@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidence.entrez.client import BATCH, EntrezClient, FetchResult
-from evidence.errors import EntrezError, EntrezUnavailable
+from evidence.errors import EntrezError, EntrezUnavailable, InputError
 from evidence.flags.citation import check_citation
 from evidence.records import Article, Citation
 from evidence.services.match import (
@@ -234,7 +234,7 @@ def suggestion_note(ref: m.Reference) -> str:
     if ref.match_status != SUGGESTED or not ref.match_candidates:
         return ""
     pmids = " or ".join(str(c["pmid"]) for c in ref.match_candidates)
-    how = "--accept {n}" if len(ref.match_candidates) == 1 else "--accept {n} --pmid PMID"
+    how = "--accept --ref {n}" if len(ref.match_candidates) == 1 else "--accept --ref {n} --pmid PMID"
     return (
         f"; the citation matches PMID {pmids} (a typo in the printed PMID?); "
         f"accept with `evidence resolve {ref.policy_id} {how.format(n=ref.number)}`"
@@ -420,3 +420,77 @@ def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
                 continue
             row = session.get(m.Unresolved, pmid)
             summary.unresolved[pmid] = row.reason if row else UNREACHABLE_REASON
+
+
+# ---------------------------------------------------------------- accepting matches
+
+
+@dataclass
+class Accepted:
+    number: int
+    pmid: str
+    was: str | None  # the printed PMID a correction replaced, if any
+
+
+def accept_matches(
+    engine: Engine, policy_id: str, number: int | None = None, pmid: str | None = None
+) -> list[Accepted]:
+    """Confirm matches: every "matched, unconfirmed" reference of the policy, or one
+    reference (`number`), choosing `pmid` among its candidates when it has several.
+
+    A printed PMID is replaced only here, by the user's choice of its suggestion; the
+    printed one stays in `match_method` (and in the raw text)."""
+    if pmid is not None and number is None:
+        raise InputError("--pmid needs the reference number: --accept --ref N --pmid PMID")
+    with transaction(engine) as session:
+        refs = current_references(session, get_policy(session, policy_id))
+        if number is None:
+            chosen = [(r, r.matched_pmid) for r in refs if r.match_status == MATCHED and r.matched_pmid]
+        else:
+            ref = next((r for r in refs if r.number == number), None)
+            if ref is None:
+                raise InputError(f"policy {policy_id!r} has no reference {number}")
+            chosen = [(ref, _choice(ref, pmid))]
+        done = [_confirm(session, r, p) for r, p in chosen if p]
+    _check_citations(engine, None, [r for r in _references(engine, policy_id) if r.number in {a.number for a in done}])
+    return done
+
+
+def _choice(ref: m.Reference, pmid: str | None) -> str:
+    listed = [str(c.get("pmid")) for c in ref.match_candidates or []]
+    allowed = set(listed) | ({ref.matched_pmid} if ref.matched_pmid else set())
+    if pmid is not None:
+        pmid = pmid.strip()
+        if pmid not in allowed:
+            offer = ", ".join(sorted(allowed)) or "none"
+            raise InputError(
+                f"PMID {pmid} is not a candidate for reference {ref.number} (candidates: {offer})"
+            )
+        return pmid
+    if ref.match_status == MATCHED and ref.matched_pmid:
+        return ref.matched_pmid
+    if ref.match_status == CONFIRMED:
+        raise InputError(f"reference {ref.number} is already confirmed")
+    if len(allowed) == 1:
+        return next(iter(allowed))
+    if len(allowed) > 1:
+        raise InputError(
+            f"reference {ref.number} has {len(allowed)} candidates ({', '.join(sorted(allowed))}): "
+            f"choose one with --accept --ref {ref.number} --pmid PMID"
+        )
+    raise InputError(f"reference {ref.number} has no match to accept ({ref.match_status or 'not matched'})")
+
+
+def _confirm(session: Session, ref: m.Reference, pmid: str) -> Accepted:
+    was = None
+    if ref.pmid and ref.pmid != pmid:  # a corrected typo: the user chose the suggestion
+        was = ref.pmid
+        ref.match_method = f"printed PMID {was} replaced by {pmid} (accepted); {ref.match_method or ''}".rstrip("; ")
+        ref.pmid = pmid
+        ref.matched_pmid = None
+    elif not ref.pmid:
+        ref.matched_pmid = pmid
+    ref.match_status = CONFIRMED
+    ref.match_candidates = [c for c in ref.match_candidates or [] if str(c.get("pmid")) == pmid]
+    session.add(ref)
+    return Accepted(ref.number, pmid, was)

@@ -397,7 +397,7 @@ class FakeEutils:
         return ("\n".join(lines) + "\n").encode()
 
     def _citmatch(self, journal: str, year: str, volume: str, page: str, author: str) -> str:
-        j, a = journal.lower().replace(".", ""), author.lower()
+        j, a = fold(journal).replace(".", ""), fold(author)
         with self._lock:
             stored = list(self.articles.values())
         hits = [
@@ -407,7 +407,7 @@ class FakeEutils:
             and (not year or s.year == year)
             and (not volume or s.volume == volume)
             and (not page or s.first_page == page)
-            and (not a or s.first_author.lower().startswith(a.split()[0]))
+            and (not a or fold(s.first_author).startswith(a.split()[0]))
         ]
         if len(hits) == 1:
             return hits[0]
