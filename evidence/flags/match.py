@@ -34,7 +34,6 @@ from evidence.flags.citation import (
     _journal_agrees,
     _parts_agree,
     _significant,
-    cited_surname,
     fold,
 )
 from evidence.records import Article, Citation
@@ -122,6 +121,14 @@ def _journal_close(citation: Citation, article: Article) -> bool | None:
     return False if False in answers else None
 
 
+def _author_close(cited: tuple[str, ...], authors: list[dict]) -> bool | None:  # type: ignore[type-arg]
+    """The first author's surname, in whatever form the citation writes the name."""
+    if not cited or not authors:
+        return None
+    surname, initials = surname_and_initials(cited[0])
+    return _author_agrees((f"{surname} {initials}".strip(),), authors) or _author_agrees(cited, authors)
+
+
 def _first_author(article: Article) -> str | None:
     if not article.authors:
         return None
@@ -135,7 +142,7 @@ def score(citation: Citation, article: Article) -> Candidate:
     checks = {
         "year": _year_close(citation.year, article.year),
         "journal": _journal_close(citation, article),
-        "first author": _author_agrees(citation.authors, article.authors),
+        "first author": _author_close(citation.authors, article.authors),
     }
     bonus = sum(
         2.0
@@ -201,6 +208,23 @@ def title_words(title: str | None, limit: int = MAX_TITLE_WORDS) -> list[str]:
     return words[:limit]
 
 
+_INITIAL_TOKEN = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+
+
+def surname_and_initials(author: str) -> tuple[str, str]:
+    """("Kullo", "IJ") from "Kullo IJ", "Kullo, I. J.", "I.J. Kullo", "KULLO IJ" or "Kullo IJ Jr"."""
+    head, comma, tail = author.partition(",")
+    if comma and tail.strip() and all(_INITIAL_TOKEN.match(t) for t in tail.split()):
+        return head.strip(), "".join(c for c in tail if c.isalpha())
+    tokens = [t for t in author.split() if t.rstrip(".").casefold() not in ("jr", "sr", "ii", "iii")]
+    initials = ""
+    while len(tokens) > 1 and _INITIAL_TOKEN.match(tokens[-1]):
+        initials = tokens.pop().replace(".", "").replace("-", "") + initials
+    while len(tokens) > 1 and _INITIAL_TOKEN.match(tokens[0]) and not initials:
+        initials += tokens.pop(0).replace(".", "").replace("-", "")
+    return " ".join(tokens), initials
+
+
 def search_terms(citation: Citation) -> list[str]:
     """esearch queries for a citation, strictest first; each relaxes one thing.
 
@@ -211,7 +235,8 @@ def search_terms(citation: Citation) -> list[str]:
         return []
     surname = ""
     if citation.authors:
-        surname = " ".join(re.sub(r"[^\w\s]", " ", fold(cited_surname(citation.authors[0]))).split())
+        name = surname_and_initials(citation.authors[0])[0]
+        surname = " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
     year = f"{citation.year - 1}:{citation.year + 1}[dp]" if citation.year else ""
     title = " AND ".join(f"{w}[ti]" for w in words)
     short = " AND ".join(f"{w}[ti]" for w in words[:4])

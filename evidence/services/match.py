@@ -24,11 +24,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from evidence.entrez.client import EntrezClient
-from evidence.flags.citation import check_citation, first_page
-from evidence.flags.match import Candidate, Verdict, choose, score, search_terms
+from evidence.flags.citation import check_citation, first_page, fold
+from evidence.flags.match import (
+    Candidate,
+    Verdict,
+    choose,
+    is_prefix,
+    score,
+    search_terms,
+    surname_and_initials,
+    title_similarity,
+)
 from evidence.records import Article, Citation
 
 SEARCH_RETMAX = 20
+TRUST_TITLE = 60  # an ECitMatch hit with every other field agreeing: the title need only be close
 MATCHED = "matched, unconfirmed"
 CONFIRMED = "confirmed"
 AMBIGUOUS = "ambiguous"
@@ -62,8 +72,13 @@ def citmatch_fields(c: Citation) -> dict[str, Any] | None:
         "year": c.year,
         "volume": c.volume,
         "first_page": page,
-        "author": c.authors[0] if c.authors else None,
+        "author": _author(c.authors[0]) if c.authors else None,
     }
+
+
+def _author(name: str) -> str:
+    surname, initials = surname_and_initials(name)
+    return f"{surname} {initials}".strip()
 
 
 def find(
@@ -119,14 +134,24 @@ def _trust_citmatch(citation: Citation, article: Article) -> Verdict | None:
     """An ECitMatch hit for a citation without a title: journal, year, volume and first page
     all matched in NCBI's index, and nothing comparable disagrees with the record."""
     cand = score(citation, article)
-    if citation.title or cand.why != "no title to compare":
-        return None
     if not (citation.volume and first_page(citation.pages)):
+        return None
+    if citation.title:  # a title cut short, or one the parser took a word too many into
+        sim = title_similarity(citation.title, article.title) or 0.0
+        if sim < TRUST_TITLE and not _word_prefix(citation.title, article.title or ""):
+            return None
+    elif cand.why != "no title to compare":
         return None
     kinds = {k for k, _ in check_citation(citation, article)}
     if kinds & {"year", "volume", "first-page", "first-author", "journal", "pmid-likely-wrong"}:
         return None
     return Verdict("matched", article.pmid, (cand,))
+
+
+def _word_prefix(cited: str, recorded: str) -> bool:
+    """"Pembrolizumab" for "Pembrolizumab: a review": the cited words begin the record's."""
+    a, b = fold(cited).split(), fold(recorded).split()
+    return bool(a) and len(a) <= len(b) and b[: len(a)] == a or is_prefix(cited, recorded)
 
 
 def _by_search(
