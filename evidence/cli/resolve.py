@@ -66,6 +66,14 @@ def resolve(
     engine = open_engine(ctx)
     with EntrezClient(cfg) as client, console.progress("Resolving PMIDs") as bar:
         summary = run(engine, client, policy_id=policy_id, refresh=refresh, progress=bar)
+    if summary.interrupted:
+        left = len(summary.unresolved)
+        console.error(
+            f"Interrupted: kept what is stored ({summary.resolved} PMIDs resolved); "
+            f"not done: {_plural(left, 'PMID')} not fetched, citations not checked. "
+            "Run it again to continue."
+        )
+        raise typer.Exit(130)
     if summary.unreachable:  # one line: why, and what the store holds
         console.error(
             f"{summary.unreachable}; kept what is stored "

@@ -11,9 +11,10 @@ the exit code.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -45,6 +46,7 @@ from evidence.store.upsert import upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
+INTERRUPTED_REASON = "not fetched: stopped by the user"
 FETCH_AHEAD = 2  # batches in flight at once; the rate limiter still spaces the sends
 
 
@@ -62,10 +64,11 @@ class ResolveSummary:
     not_articles: int = 0  # books, reports, web pages: never given a PMID
     suggested: dict[str, str] = field(default_factory=dict)  # ref number -> PMID(s) the citation matches
     references: int = 0
+    interrupted: bool = False  # Ctrl-C: what was stored stays; the rest was not done
 
     @property
     def partial(self) -> bool:
-        return bool(self.unresolved) or self.unreachable is not None
+        return bool(self.unresolved) or self.unreachable is not None or self.interrupted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,9 +96,13 @@ def resolve(
         summary.unreachable = str(exc)
     except EntrezError as exc:  # a batch that kept failing: keep what is stored, say why
         summary.unreachable = str(exc)
+    except KeyboardInterrupt:  # stop every thread's sends and sleeps; finished batches stay
+        client.cancel()
+        summary.interrupted = True
     finally:
         summary.requests = client.requests_made - before
-    summary.flagged = _check_citations(engine, client, refs, refresh, summary)
+    if not summary.interrupted:
+        summary.flagged = _check_citations(engine, client, refs, refresh, summary)
     _tally(engine, _pmids(refs), summary)
     return summary
 
@@ -279,6 +286,23 @@ def _fetch(
         saved(batch, client.fetch_articles(batch))
 
 
+def _in_background(fn: Callable[[list[str]], FetchResult], batch: list[str]) -> Future[FetchResult]:
+    """Run one fetch in a daemon thread. Not a ThreadPoolExecutor: its threads are joined at
+    exit, so Ctrl-C during a slow request or a 503 backoff would wait for them (38 s seen)."""
+    future: Future[FetchResult] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn(batch))
+        except BaseException as exc:  # handed to the waiting thread
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="efetch", daemon=True).start()
+    return future
+
+
 def _fetch_in_flight(
     client: EntrezClient,
     batches: list[list[str]],
@@ -286,25 +310,24 @@ def _fetch_in_flight(
 ) -> list[list[str]]:
     """Fetch with FETCH_AHEAD requests in flight, save in order; return the batches that failed."""
     queue, failed = deque(batches), []
-    with ThreadPoolExecutor(max_workers=FETCH_AHEAD, thread_name_prefix="efetch") as pool:
-        pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
-        try:
-            while queue or pending:
-                while queue and len(pending) < FETCH_AHEAD:
-                    batch = queue.popleft()
-                    pending.append((batch, pool.submit(client.fetch_articles, batch)))
-                batch, future = pending.popleft()
-                try:
-                    result = future.result()
-                except EntrezUnavailable:
-                    raise
-                except EntrezError:
-                    failed.append(batch)
-                    continue
-                saved(batch, result)
-        finally:
-            for _, future in pending:
-                future.cancel()
+    pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
+    try:
+        while queue or pending:
+            while queue and len(pending) < FETCH_AHEAD:
+                batch = queue.popleft()
+                pending.append((batch, _in_background(client.fetch_articles, batch)))
+            batch, future = pending.popleft()
+            try:
+                result = future.result()
+            except EntrezUnavailable:
+                raise
+            except EntrezError:
+                failed.append(batch)
+                continue
+            saved(batch, result)
+    except BaseException:
+        client.cancel()  # the threads in flight stop at their next send or sleep
+        raise
     return failed
 
 
@@ -419,7 +442,8 @@ def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
             if pmid in stored:
                 continue
             row = session.get(m.Unresolved, pmid)
-            summary.unresolved[pmid] = row.reason if row else UNREACHABLE_REASON
+            fallback = INTERRUPTED_REASON if summary.interrupted else UNREACHABLE_REASON
+            summary.unresolved[pmid] = row.reason if row else fallback
 
 
 # ---------------------------------------------------------------- accepting matches
