@@ -41,6 +41,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
+	$(BIN)/python bench/match_eval.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

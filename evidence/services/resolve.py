@@ -325,7 +325,7 @@ def _fetch_in_flight(
                 failed.append(batch)
                 continue
             saved(batch, result)
-    except BaseException:
+    except KeyboardInterrupt:
         client.cancel()  # the threads in flight stop at their next send or sleep
         raise
     return failed
