@@ -190,3 +190,22 @@ def test_accept_without_a_policy_or_with_pmid_alone_is_one_line(cli, fake_eutils
     assert pmid_alone.exit_code == 1 and "reference number" in pmid_alone.stderr
     no_accept = cli("resolve", "synthetic-policy", "--ref", "1")
     assert no_accept.exit_code == 1 and "go with --accept" in no_accept.stderr
+
+
+def test_an_ecitmatch_hit_whose_record_is_another_work_is_not_taken(engine, fake_eutils):
+    # journal, year, volume, page and author all fit, but the record is about something else
+    fake_eutils.add_article("90000101", **(RECORD | {"title": "Dietary salt in adolescents."}))
+    make_policy(engine, [], extra=[CITED])
+    run(engine)
+    ref = refs(engine)[1]
+    assert ref.matched_pmid is None and ref.match_status == "not found"
+
+
+def test_ecitmatch_ambiguous_candidates_are_checked_one_by_one(engine, fake_eutils):
+    fake_eutils.add_article("90000101", **RECORD)
+    fake_eutils.add_article("90000102", **(RECORD | {"title": "Dietary salt in adolescents."}))
+    make_policy(engine, [], extra=[CITED])  # ECitMatch: AMBIGUOUS 90000102,90000101
+    run(engine)
+    ref = refs(engine)[1]
+    assert (ref.matched_pmid, ref.match_status) == ("90000101", "matched, unconfirmed")
+    assert ref.match_method.startswith("ecitmatch: ")
