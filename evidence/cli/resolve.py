@@ -7,18 +7,24 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, open_engine, settings
+from evidence.cli.base import (
+    AllFlag,
+    JsonFlag,
+    PolicyArgument,
+    PolicyOption,
+    chosen_policy,
+    open_engine,
+    plural,
+    settings,
+)
 from evidence.errors import InputError
 
 
 def resolve(
     ctx: typer.Context,
-    policy: Annotated[
-        str | None, typer.Argument(help="Policy id (default: every policy).", show_default=False)
-    ] = None,
-    policy_opt: Annotated[
-        str | None, typer.Option("--policy", help="Policy id (alias of the argument).")
-    ] = None,
+    policy: PolicyArgument = None,
+    policy_option: PolicyOption = None,
+    every: AllFlag = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Refetch every PMID, ignoring the store and cache.")
     ] = False,
@@ -49,11 +55,11 @@ def resolve(
     --accept. Exits 3 when a PMID stays unresolved or NCBI cannot be reached; what was
     stored stays stored.
 
+    Without POLICY (or with --all) every policy's references are resolved.
+
     Example: evidence resolve stem-cell-pad ; evidence resolve stem-cell-pad --accept --ref 12
     """
-    if policy and policy_opt and policy != policy_opt:
-        raise InputError(f"two policies given: {policy!r} and --policy {policy_opt!r}")
-    policy_id = policy or policy_opt
+    policy_id = chosen_policy(policy, policy_option, every)
     if accept or ref is not None or pmid is not None:
         if not accept:
             raise InputError("--ref and --pmid go with --accept: evidence resolve POLICY --accept --ref N")
@@ -70,7 +76,7 @@ def resolve(
         left = len(summary.unresolved)
         console.error(
             f"Interrupted: kept what is stored ({summary.resolved} PMIDs resolved); "
-            f"not done: {_plural(left, 'PMID')} not fetched, citations not checked. "
+            f"not done: {plural(left, 'PMID')} not fetched, citations not checked. "
             "Run it again to continue."
         )
         raise typer.Exit(130)
@@ -105,24 +111,21 @@ def _accept(
         console.say(f"Reference {a.number}: PMID {a.pmid} confirmed{extra}.")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _print_summary(s, policy_id: str | None) -> None:  # type: ignore[no-untyped-def]
     console.say(
-        f"Resolved {s.resolved} PMIDs ({s.from_cache} from cache, {s.fetched} fetched, "
-        f"{s.requests} requests); {len(s.unresolved)} unresolved; {s.flagged} references flagged."
+        f"Resolved {plural(s.resolved, 'PMID')} ({s.from_cache} from cache, {s.fetched} fetched, "
+        f"{plural(s.requests, 'request')}); {len(s.unresolved)} unresolved; "
+        f"{plural(s.flagged, 'reference')} flagged."
     )
     where = policy_id or "POLICY"
     if s.matched:
         console.say(
-            f"Found {_plural(s.matched, 'reference')} without a PMID from the citation "
+            f"Found {plural(s.matched, 'reference')} without a PMID from the citation "
             f"(unconfirmed: check, then `evidence resolve {where} --accept`)."
         )
     if s.ambiguous:
         console.say(
-            f"{_plural(s.ambiguous, 'reference')} matched two close records; both are kept "
+            f"{plural(s.ambiguous, 'reference')} matched two close records; both are kept "
             f"(`evidence policy show {where}`; choose with --accept --ref N --pmid PMID)."
         )
     for number, pmids in s.suggested.items():
@@ -132,7 +135,7 @@ def _print_summary(s, policy_id: str | None) -> None:  # type: ignore[no-untyped
         )
     nothing = [p for p, r in s.unresolved.items() if r.startswith("NCBI returned nothing")]
     if nothing:
-        console.say(f"NCBI returned nothing for {_plural(len(nothing), 'PMID')}; they are asked again next run.")
+        console.say(f"NCBI returned nothing for {plural(len(nothing), 'PMID')}; they are asked again next run.")
     for pmid, reason in s.unresolved.items():
         if pmid not in nothing:
             console.say(f"  unresolved {pmid}: {reason}")
