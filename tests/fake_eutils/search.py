@@ -184,7 +184,8 @@ def compile_query(query: str) -> Predicate:
     return _Parser(glued).expr()
 
 
-_TAG_NAMES = {"tiab": "Title/Abstract", "pt": "Publication Type", "mh": "MeSH Terms",
+_TAG_NAMES = {"tiab": "Title/Abstract", "ti": "Title", "pt": "Publication Type", "mh": "MeSH Terms",
+              "au": "Author", "1au": "Author - First", "dp": "Date - Publication",
               "all": "All Fields"}  # fmt: skip
 _DATE_NAMES = {"edat": "Date - Entrez", "pdat": "Date - Publication", "mdat": "Date - Modification"}
 _TAGGED = re.compile(r'"([^"]*)"\s*\[([^\]]*)\]|([^\s()"\[\]]+)\[([^\]]*)\]')
@@ -197,7 +198,7 @@ def translate(query: str, mindate: str | None = None, maxdate: str | None = None
     def one(m: re.Match[str]) -> str:
         words, tag = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
         field = _field(tag)
-        name = "Title" if tag.lower() in ("ti", "title") else _TAG_NAMES[field]
+        name = "Title" if tag.lower() in ("ti", "title") else _TAG_NAMES.get(field, "All Fields")
         if field == "all" and tag.lower() not in ("all", "all fields"):
             name = tag
         return f'"{words}"[{name}]'
