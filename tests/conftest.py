@@ -85,5 +85,5 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-from fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)
 from fake_ctgov import fake_ctgov  # noqa: E402,F401  (the ClinicalTrials.gov stand-in fixture)
+from fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)

@@ -38,6 +38,8 @@ from evidence.store.upgrade import (
     upgrade_to_head,
 )
 
+# Tables that revisions after 0001 create (a store at 0001 cannot hold rows in them).
+LATER_TABLES = {"trial", "policytrial", "trialsearch"}  # 0005_report (issue #12)
 # Every hostile character a text column must keep: quotes, SQL, accents, emoji, newlines.
 NASTY = "Procházka 'x'; DROP TABLE policy; -- \"q\" \u2603\n%s ?"
 
@@ -130,7 +132,7 @@ def test_old_store_upgrades_with_every_row_kept(bare):
     with bare.begin() as conn:
         meta = _fill_every_table(conn)
         before = _dump(conn, meta)
-    assert len(before) == len(SQLModel.metadata.tables) and all(before.values())
+    assert set(before) == set(SQLModel.metadata.tables) - LATER_TABLES and all(before.values())
 
     assert upgrade_to_head(bare) == INITIAL_REVISION
     assert current_revision(bare) == head_revision()
