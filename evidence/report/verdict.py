@@ -169,7 +169,9 @@ def strongest(report: dict[str, Any]) -> list[str]:
         kinds = [f["kind"] for f in ref["flags"] if f["kind"] in UNDERMINING]
         if kinds:
             bits.append("flagged " + ", ".join(_name(k) for k in dict.fromkeys(kinds)))
-        out.append("; ".join(bits) + ".")
+        line = "; ".join(bits)
+        line = line[:1].upper() + line[1:]
+        out.append(line if line.endswith(('"', ".")) else line + ".")
     return out
 
 
