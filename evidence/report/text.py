@@ -80,7 +80,7 @@ def _bullets(items: list[str], empty: str) -> list[str]:
 def _summary(r: dict[str, Any]) -> str:
     s = r["summary"]
     head, why = verdict_head(s)
-    lines = [_wrap(f"VERDICT: {head.upper()}.", "  "), _wrap(why + ".", "  "), ""]
+    lines = [_wrap(f"VERDICT: {head}.", "  "), _wrap(why + ".", "  "), ""]
     lines += ["  Strongest direct evidence:"] + _bullets(s["strongest"], "none marked direct")
     lines += ["  New since the last review:"] + _bullets(s["new_since_review"], "nothing recorded")
     lines += ["  Trials due to report:"] + _bullets(s["trials_due"], "none known")
@@ -220,7 +220,7 @@ def _evidence_table(r: dict[str, Any]) -> str:
         f" {new} new (included in the latest review cycle)." if new else ""
     )
     return _section(
-        f"EVIDENCE TABLE ({len(rows)} studies)", body + ([note] if note else []) + [""] + links
+        f"EVIDENCE TABLE ({len(rows)} studies)", body + [_wrap(note)] + [""] + links
     )
 
 

@@ -187,7 +187,13 @@ def _new_lines(
         )
         for r in report["evidence_table"]:
             if r["new"]:
-                out.append(f"New {tbl.design_text(r)} PMID {r['pmid']}: {tbl.finding_text(r)}.")
+                size = f" ({r['n']})" if r["n"] else ""
+                found = (
+                    f"{r['outcome'] or 'primary outcome'} {tbl.finding_text(r)}"
+                    if r["finding"]
+                    else "finding not stated"
+                )
+                out.append(f"New {tbl.design_text(r)} PMID {r['pmid']}{size}: {found}.")
     for t in trials:
         why = tr.news(t, last)
         if why:
