@@ -73,7 +73,7 @@ table.evidence td.sentence{font-size:11.5px;color:#444;font-style:italic;min-wid
 tr.new td{background:#fef9e7}
 .badge{display:inline-block;border-radius:3px;padding:0 4px;font-size:10.5px;background:#f9e79f;
 color:#7d6608;font-weight:600}
-.notstated{color:#888}
+.notstated{color:#888}a.flag{text-decoration:none}td a.ext{white-space:nowrap}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
 tr,svg,blockquote{break-inside:avoid}.basis,.state,.summary{border:1px solid #999}
 .flag[data-detail]::after{content:" (" attr(data-detail) ")";white-space:normal}
@@ -309,6 +309,12 @@ def _ns(value: Any) -> str:
     return e(value) if value else f'<span class="notstated">{tbl.NOT_STATED}</span>'
 
 
+def _arms(x: dict[str, Any]) -> str:
+    if not x["intervention"] and not x["comparator"]:
+        return _ns(None)
+    return f"{_ns(x['intervention'])} <i>vs</i> {_ns(x['comparator'])}"
+
+
 def _evidence_table(r: dict[str, Any]) -> str:
     rows = r["evidence_table"]
     head = f'<h2 id="evidence-table">Evidence table ({len(rows)} studies)</h2>'
@@ -325,7 +331,7 @@ def _evidence_table(r: dict[str, Any]) -> str:
                 f"<td>{ref}{pmid}</td>",
                 _td(tbl.design_text(x)),
                 f"<td>{_ns(x['n'])}</td>",
-                f"<td>{_ns(x['intervention'])} <i>vs</i> {_ns(x['comparator'])}</td>",
+                f"<td>{_arms(x)}</td>",
                 f"<td>{_ns(x['outcome'])}</td>",
                 f"<td><b>{finding}</b>" + (f"<br>{e(eff)}" if eff else "") + "</td>",
                 f"<td>{_ns(x['follow_up'])}</td>",
