@@ -136,3 +136,17 @@ def test_nothing_fires_says_no_new_evidence(engine) -> None:  # type: ignore[no-
     assert report["ongoing_trials"] == [] and report["ctgov_last_asked"] is None
     for fmt in ("text", "md", "html"):
         assert "No new evidence that could change the conclusion" in render(report, fmt)
+
+
+def test_the_new_trials_finding_with_its_effect_in_every_format(report) -> None:  # type: ignore[no-untyped-def]
+    row = next(r for r in report["evidence_table"] if r["new"])
+    assert row["finding"] == "significantly decreased"
+    assert row["effect"] == {"measure": "HR", "value": 0.6, "ci_low": 0.4, "ci_high": 0.9, "p": "0.01"}
+    assert row["sentence"].startswith("Major amputation at 12 months was significantly lower")
+    assert (row["intervention"], row["comparator"]) == ("cell therapy", "placebo")
+    assert "significant findings in direct evidence (new PMID 90000201 (RCT)" in report["summary"]["reason"]
+    for fmt in ("text", "md", "html"):
+        flat = " ".join(render(report, fmt).split())
+        assert "significantly decreased: HR 0.6 (95% CI 0.4 to 0.9), p = 0.01" in flat or (
+            fmt == "html" and "HR 0.6 (95% CI 0.4 to 0.9), p = 0.01" in flat
+        ), fmt

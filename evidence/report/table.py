@@ -91,7 +91,9 @@ def size_text(facts: dict[str, Any], design: str) -> str | None:
         return f"{rnd} randomised, {ana} analysed"
     if rnd:
         return f"{rnd} randomised"
-    return f"{ana} analysed" if ana else None
+    if ana:
+        return f"{ana} analysed"
+    return f"n = {facts['sample_size']}" if facts.get("sample_size") else None
 
 
 def _plural(n: int, one: str, many: str) -> str:

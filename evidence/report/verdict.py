@@ -65,11 +65,12 @@ def summary(report: dict[str, Any], trials: list[dict[str, Any]], today: date) -
     rows = report["evidence_table"]
     flagged = _flagged_direct(report)
     if insufficient_position(policy):
-        hits = [r for r in rows if r["finding"] in SIGNIFICANT and r["ref"] not in flagged]
+        hits = [r for r in rows if r["finding"] in SIGNIFICANT and r["ref"] not in flagged
+                and (r["outcome"] or r["effect"]["value"] is not None or r["effect"]["p"])]  # fmt: skip
         if hits:
             reasons.append(
                 "significant findings in direct evidence ("
-                + "; ".join(f"{_where(r)} {r['outcome'] or 'primary outcome'} {r['finding']}"
+                + "; ".join(f"{_where(r)} {r['outcome'] or 'main outcome'} {r['finding']}"
                             for r in hits[:3])  # fmt: skip
                 + ") while the policy calls the evidence insufficient"
             )
@@ -161,7 +162,7 @@ def strongest(report: dict[str, Any]) -> list[str]:
         if r["n"]:
             bits.append(r["n"])
         if r["finding"]:
-            bits.append(f"{r['outcome'] or 'primary outcome'} {tbl.finding_text(r)}")
+            bits.append(f"{r['outcome'] or 'main outcome'} {tbl.finding_text(r)}")
         elif r["sentence"]:
             bits.append(f'it says: "{r["sentence"]}"')
         else:
@@ -189,7 +190,7 @@ def _new_lines(
             if r["new"]:
                 size = f" ({r['n']})" if r["n"] else ""
                 found = (
-                    f"{r['outcome'] or 'primary outcome'} {tbl.finding_text(r)}"
+                    f"{r['outcome'] or 'main outcome'} {tbl.finding_text(r)}"
                     if r["finding"]
                     else "finding not stated"
                 )

@@ -7,6 +7,7 @@ with `evidence.flags` so that the report package stays free of sideways imports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, is_dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -25,6 +26,12 @@ from evidence.services.review import since_last_review
 from evidence.services.trials import last_asked, stored_trials
 from evidence.store import models as m
 
+#: a sentence that reports a comparison's result (the stand-in finding must come from one)
+_RESULT_CUE = re.compile(
+    r"signific|\bdid not differ|\bno (?:statistically )?(?:significant )?differences?\b|"
+    r"\bsimilar between\b|\bp\s*[<=>≤]|95\s*%\s*C\.?I|confidence interval",
+    re.IGNORECASE,
+)
 #: designs whose abstracts the evidence table reads (trial facts: arms, N, outcome, finding)
 FACT_DESIGNS = ("meta-analysis", "systematic-review", "rct", "non-randomized-trial")
 
@@ -97,16 +104,26 @@ def trial_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
     """The abstract's trial facts (evidence.extract), as a plain dict for the report."""
     if not article or not article.get("abstract"):
         return None
-    try:
-        from evidence.extract import trial_facts as extract
-    except ImportError:  # until evidence.extract lands: the readers report/model.py has
-        return _facts_from_readers(article)
-    facts = extract(
-        str(article["abstract"]),
-        title=article.get("title"),
-        sections=article.get("abstract_sections") or None,
+    from evidence.extract import infer_finding
+    from evidence.extract import trial_facts as extract
+
+    abstract = str(article["abstract"])
+    facts = _plain(
+        extract(abstract, title=article.get("title"), sections=article.get("abstract_sections") or None)
     )
-    return _plain(facts)
+    if not facts.get("randomised") and not facts.get("analysed"):
+        from evidence.extract import sample_size
+
+        facts["sample_size"] = sample_size(abstract)  # "n = 45": neither randomised nor analysed
+    if not facts.get("outcomes"):
+        # No outcome named ("the primary outcome was ..."): the abstract's main comparison, with
+        # its sentence, stands in; the row says the outcome is not named.
+        main = _plain(
+            infer_finding(abstract, facts.get("intervention") or "", facts.get("comparator") or "", "")
+        )
+        if main.get("label") and _RESULT_CUE.search(main.get("evidence") or ""):
+            facts["outcomes"] = [{"name": None, "primary": False, "finding": main}]
+    return facts
 
 
 def _plain(value: Any) -> Any:
@@ -117,19 +134,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
-
-
-def _facts_from_readers(article: dict[str, Any]) -> dict[str, Any]:
-    from evidence.report.model import conclusion, included_studies, sample_size
-
-    text = str(article.get("abstract") or "")
-    c = conclusion(article)
-    return {
-        "randomised": sample_size(text),
-        "trials_pooled": included_studies(text),
-        "outcomes": [],
-        "conclusion": c["text"] if c else None,
-    }
 
 
 def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[str, Any]]:
