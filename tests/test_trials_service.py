@@ -36,6 +36,7 @@ def registry(fake: FakeCtgov) -> None:
         study("NCT09100003", "Unrelated asthma trial", conditions=["Asthma"],
               interventions=["Inhaler"]),
         study("NCT09100004", "A cited registry entry", "TERMINATED", conditions=["Other"]),
+        study("NCT09100005", "Named in the policy's rationale", conditions=["Other"]),
     )  # fmt: skip
 
 
@@ -51,6 +52,8 @@ def cite(engine) -> None:  # type: ignore[no-untyped-def]
             "</DataBankList>"
         )
         s.add_all([ref, article])
+        s.add(m.PolicyRevision(policy_id=PID, revision=1, sha256="0" * 64,
+                               text="Rationale: several trials are in progress (NCT9100005)."))  # fmt: skip
 
 
 def test_trials_are_fetched_stored_and_listed(engine, cli, fake_ctgov) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +64,8 @@ def test_trials_are_fetched_stored_and_listed(engine, cli, fake_ctgov) -> None: 
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     rows = {r["nct_id"]: r for r in data["trials"]}
-    assert set(rows) == {"NCT09100001", "NCT09100002", "NCT09100004"}
+    assert set(rows) == {"NCT09100001", "NCT09100002", "NCT09100004", "NCT09100005"}
+    assert rows["NCT09100005"]["cited"]
     assert all(list(r) == KEYS for r in data["trials"])
     assert rows["NCT09100002"]["cited"] and rows["NCT09100004"]["cited"]
     assert not rows["NCT09100001"]["cited"]
@@ -76,7 +80,9 @@ def test_trials_are_fetched_stored_and_listed(engine, cli, fake_ctgov) -> None: 
     with Session(engine) as s:
         stored = s.get(m.Trial, "NCT09100002")
         assert stored.results_first_posted == "2025-12-01" and stored.fetched_at is not None
-        assert s.get(m.TrialSearch, PID).found == 3
+        assert s.get(m.TrialSearch, PID).found == 4
+        link = s.exec(select(m.PolicyTrial).where(m.PolicyTrial.nct_id == "NCT09100002")).one()
+        assert link.cited_by == ["PMID 90000003"] and link.matched_search
 
 
 def test_text_listing_and_unreachable_registry_keeps_the_store(engine, cli, fake_ctgov) -> None:  # type: ignore[no-untyped-def]

@@ -366,7 +366,7 @@ def _trials(r: dict[str, Any]) -> str:
     shown = rows[: tr.SHOWN]
     body = [
         [
-            f'<td class="num">{a(x["nct_id"], nct_url(x["nct_id"]))}</td>',
+            f'<td>{a(x["nct_id"], nct_url(x["nct_id"]))}</td>',
             _td(tr.status_text(x)),
             _td(x["phase"] or ""),
             _td(tr.enrollment_text(x["enrollment"])),

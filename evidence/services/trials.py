@@ -75,7 +75,7 @@ def trial_query(policy: m.Policy) -> dict[str, Any]:
 
 
 def cited_ncts(session: Session, policy: m.Policy) -> dict[str, list[str]]:
-    """NCT id -> where it is cited ("ref 3", "PMID 90000001")."""
+    """NCT id -> where it is cited ("policy text", "ref 3", "PMID 90000001")."""
     out: dict[str, list[str]] = {}
 
     def note(nct: str, where: str) -> None:
@@ -83,6 +83,13 @@ def cited_ncts(session: Session, policy: m.Policy) -> dict[str, list[str]]:
         if where not in out[nct]:
             out[nct].append(where)
 
+    revision = session.exec(
+        select(m.PolicyRevision).where(
+            m.PolicyRevision.policy_id == policy.id, m.PolicyRevision.revision == policy.revision
+        )
+    ).first()
+    for nct in find_ncts(revision.text if revision else None):
+        note(nct, "policy text")
     for r in current_references(session, policy):
         for text in (r.nct, r.raw, r.url):
             for nct in find_ncts(text):
@@ -114,7 +121,7 @@ def fetch_trials(engine: Engine, client: CtgovClient, policy_id: str) -> TrialsR
         result.unreachable = str(exc)
         return _with_stored(engine, result)
     result.fetched = len(found)
-    _save(engine, policy_id, query, found, cited, result)
+    _save(engine, policy_id, query, found, cited, have, result)
     return _with_stored(engine, result)
 
 
@@ -124,10 +131,10 @@ def _save(
     query: dict[str, Any],
     found: list[TrialRecord],
     cited: dict[str, list[str]],
+    searched: set[str],
     result: TrialsResult,
 ) -> None:
     now = m.utcnow()
-    searched = {t.nct_id for t in found} - set(cited)
     with transaction(engine) as s:
         for t in found:
             row = s.get(m.Trial, t.nct_id) or m.Trial(nct_id=t.nct_id)
@@ -144,7 +151,7 @@ def _save(
                     policy_id=policy_id,
                     nct_id=t.nct_id,
                     cited=bool(where),
-                    matched_search=t.nct_id in searched or not where,
+                    matched_search=t.nct_id in searched,
                     cited_by=where,
                     found_at=now,
                 )
