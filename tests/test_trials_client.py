@@ -141,3 +141,12 @@ def test_nct_numbers_in_text() -> None:
     assert normalize_nct("nct 123") == "NCT00000123" and normalize_nct("NCT00000000") is None
     text = "<AccessionNumber>NCT01234567</AccessionNumber> (ClinicalTrials.gov NCT01234567, NCT7654321)"
     assert find_ncts(text) == ["NCT01234567", "NCT07654321"]
+
+
+def test_a_refused_field_list_falls_back_to_whole_records(fake_ctgov: FakeCtgov) -> None:
+    fake_ctgov.add(*_many(2, enrollment=40, enrollment_type="ACTUAL"))
+    fake_ctgov.unknown_pieces = {"EnrollmentType"}
+    with _client(fake_ctgov) as client:
+        result = client.search(term="cell")
+    assert [t.enrollment_type for t in result.trials] == ["ACTUAL", "ACTUAL"]
+    assert fake_ctgov.count(status=400) == 1 and "fields" not in fake_ctgov.requests[-1]["params"]

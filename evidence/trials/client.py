@@ -183,6 +183,17 @@ class CtgovClient:
     # ------------------------------------------------------------ plumbing
 
     def _get(self, path: str, params: dict[str, Any], parse: Callable[[bytes], T]) -> T:
+        try:
+            return self._get_once(path, params, parse)
+        except CtgovError as exc:
+            # Some piece names are not documented officially (CTGOV_FACTS marks them); if the
+            # registry refuses one, ask for whole records instead of failing the command.
+            if getattr(exc, "status", None) != 400 or "'fields'" not in str(exc) or not params.get("fields"):
+                raise
+            log.warning("ClinicalTrials.gov refused the field list (%s); asking for whole records", exc)
+            return self._get_once(path, {k: v for k, v in params.items() if k != "fields"}, parse)
+
+    def _get_once(self, path: str, params: dict[str, Any], parse: Callable[[bytes], T]) -> T:
         url = self.base + path
         clean = {k: v for k, v in params.items() if v not in (None, "")}
         if hasattr(self.session, "cache") and not self.settings.refresh:

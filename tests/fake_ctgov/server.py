@@ -226,6 +226,7 @@ class FakeCtgov:
         self.requests: list[dict[str, Any]] = []
         self.slow_seconds = slow_seconds
         self.rate_limit = rate_limit  # requests per second before a 429, None = no limit
+        self.unknown_pieces: set[str] = set()  # pieces to refuse, as if the API did not know them
         self._arrivals: deque[float] = deque()
         self._fail_next: deque[str] = deque()
         self._lock = threading.Lock()
@@ -322,7 +323,7 @@ class FakeCtgov:
         raw = params.get("fields", "")
         pieces = [p.strip() for p in re.split(r"[|,]", raw) if p.strip()]
         for p in pieces:
-            if p not in PIECES:
+            if p not in PIECES or p in self.unknown_pieces:
                 raise BadRequest(f"Parameter 'fields' contains invalid field name: '{p}'")
         return pieces
 
