@@ -6,7 +6,7 @@ records when the registry was last asked about a policy. New tables only, so SQL
 PostgreSQL take the same plain `create_table`; idempotent like 0003/0004.
 
 Revision ID: 0005_report
-Revises: 0004
+Revises: 0005_review
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005_report"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
