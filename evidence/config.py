@@ -14,6 +14,7 @@ DEFAULT_DB = "db/evidence.sqlite"
 DEFAULT_CACHE = "db/http_cache.sqlite"
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_CACHE_DAYS = 30
+DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2"
 
 
 def find_store(start: Path | None = None) -> Path:
@@ -53,6 +54,7 @@ class Settings:
     db_url: str = field(default_factory=lambda: database_url(DEFAULT_DB))
     cache_path: str = DEFAULT_CACHE
     eutils_url: str = DEFAULT_EUTILS_URL
+    ctgov_url: str = DEFAULT_CTGOV_URL
     email: str | None = None
     api_key: str | None = field(default=None, repr=False)
     tool: str = "evidence"
@@ -77,6 +79,7 @@ def load_settings(db: str | None = None, environ: dict[str, str] | None = None) 
         db_url=database_url(chosen or str(found)),
         cache_path=cache,
         eutils_url=url if url.endswith("/") else url + "/",
+        ctgov_url=(env.get("EVIDENCE_CTGOV_URL") or DEFAULT_CTGOV_URL).rstrip("/"),
         email=env.get("NCBI_EMAIL") or None,
         api_key=env.get("NCBI_API_KEY") or None,
         tool=(env.get("NCBI_TOOL") or "evidence").replace(" ", "_"),

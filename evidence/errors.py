@@ -47,3 +47,11 @@ class EntrezUnavailable(EntrezError):
 
 class ExportError(EvidenceError):
     """An export could not be produced."""
+
+
+class CtgovError(EvidenceError):
+    """ClinicalTrials.gov answered, but not with something we can use, even after retries."""
+
+
+class CtgovUnavailable(CtgovError):
+    """ClinicalTrials.gov could not be reached (or offline mode and nothing cached)."""

@@ -18,6 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE = ROOT / "examples" / "stem-cell-pad.txt"
 SHARED = ROOT.parent / "shared"
 CLOSED_PORT_URL = "http://127.0.0.1:9/entrez/eutils/"
+CLOSED_PORT_CTGOV = "http://127.0.0.1:9/api/v2"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCE_DB", str(tmp_path / "evidence.sqlite"))
     monkeypatch.setenv("EVIDENCE_CACHE", str(tmp_path / "http_cache.sqlite"))
     monkeypatch.setenv("EVIDENCE_EUTILS_URL", CLOSED_PORT_URL)
+    monkeypatch.setenv("EVIDENCE_CTGOV_URL", CLOSED_PORT_CTGOV)
 
 
 @pytest.fixture(params=pg.DB_KINDS)
@@ -83,4 +85,5 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+from fake_ctgov import fake_ctgov  # noqa: E402,F401  (the ClinicalTrials.gov stand-in fixture)
 from fake_eutils import fake_eutils  # noqa: E402,F401  (the fake E-utilities server fixture)

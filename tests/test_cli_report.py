@@ -64,7 +64,7 @@ def test_example_policy_offline_rests_on_citation_text(cli, tmp_path):
     result = cli("report", "stem-cell-pad")
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "Basis: citation text only" in flat
+    assert "Not checked against PubMed (citation text only)" in flat
     assert "evidence resolve --policy stem-cell-pad" in flat
     assert "32 references: 0 resolved, 0 unresolved, 32 unchecked." in flat
     html = tmp_path / "r.html"

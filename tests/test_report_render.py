@@ -101,7 +101,8 @@ def test_html_is_self_contained_and_escaped(report):
     assert "<script" not in html.lower()
     assert "<img" not in html
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
-    assert not re.search(r'(src|href)=["\']?(https?:)?//', html)  # no external asset
+    assert not re.search(r'src=["\']?(https?:)?//', html)  # no external asset
+    assert "<link" not in html  # (links out to PubMed, doi.org, ClinicalTrials.gov are fine)
     assert html.count("<svg") == 2 and "<title>" in html
     assert "<table" in html and "@media print" in html
 

@@ -45,12 +45,13 @@ def _root(
 
 
 def _register() -> None:
-    from evidence.cli import article, db, export, policy, report, resolve, review, tag
+    from evidence.cli import article, db, export, policy, report, resolve, review, tag, trials
 
     app.add_typer(policy.app, name="policy")
     app.command("resolve")(resolve.resolve)
     app.add_typer(article.app, name="article")
     app.add_typer(tag.app, name="tag")
+    app.command("trials")(trials.trials)
     app.command("report")(report.report)
     app.add_typer(review.app, name="review")
     app.command("export")(export.export)

@@ -10,15 +10,24 @@ from html import escape
 from typing import Any
 
 from evidence.report import charts, since_review
+from evidence.report import table as tbl
+from evidence.report import trials as tr
 from evidence.report.labels import (
+    LEVEL_NOTE,
+    basis_text,
     counts_rows,
+    doi_url,
     flag_label,
     flag_lines,
     level_text,
+    nct_url,
     pmid_text,
+    provenance,
+    pubmed_url,
     sentence,
     synthesis_count,
     trial_line,
+    verdict_head,
     where,
 )
 
@@ -46,8 +55,29 @@ background:#eaecee;white-space:nowrap}
 figcaption{font-weight:600;color:#1b4f72;margin:4px 0}
 table.counts{width:auto;min-width:360px}
 .state{background:#f4f6f7;padding:10px 14px;border-radius:4px}
+a{color:#1a5276}a.ext{text-decoration:none;border-bottom:1px dotted #1a5276}
+.prov{color:#666;font-size:12px;margin:2px 0 0}
+.summary{border:1px solid #c8d6e5;border-radius:6px;padding:10px 16px 12px;margin:14px 0;
+background:#f8fbfd}
+.summary h2{margin:0 0 8px;border:0;padding:0}
+.verdict{font-size:16px;padding:8px 12px;border-radius:4px;margin:0 0 8px}
+.verdict b{font-size:17px}
+.verdict.re-examine{background:#fdecea;border-left:5px solid #c0392b;color:#641e16}
+.verdict.no-change{background:#e9f7ef;border-left:5px solid #117a65;color:#0b5345}
+.summary-grid{display:grid;grid-template-columns:1fr 1fr;gap:2px 28px}
+.summary h3{font-size:12px;margin:6px 0 2px;color:#1b4f72;text-transform:uppercase;
+letter-spacing:.04em}
+.summary ul{margin:0;padding-left:18px}.summary li{margin:1px 0;font-size:13px}
+.summary .none{color:#777}
+table.evidence td.sentence{font-size:11.5px;color:#444;font-style:italic;min-width:220px}
+tr.new td{background:#fef9e7}
+.badge{display:inline-block;border-radius:3px;padding:0 4px;font-size:10.5px;background:#f9e79f;
+color:#7d6608;font-weight:600}
+.notstated{color:#888}a.flag{text-decoration:none}td a.ext{white-space:nowrap}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
-tr,svg,blockquote{break-inside:avoid}.basis,.state{border:1px solid #999}}
+tr,svg,blockquote{break-inside:avoid}.basis,.state,.summary{border:1px solid #999}
+.flag[data-detail]::after{content:" (" attr(data-detail) ")";white-space:normal}
+.flag{white-space:normal}a.ext::after{content:" <" attr(href) ">";font-size:9px;color:#555}}
 """
 
 
@@ -58,10 +88,14 @@ def e(value: Any) -> str:
 def render_html(report: dict[str, Any]) -> str:
     p = report["policy"]
     body = (
-        _header(report)
+        _title(report)
+        + _summary(report)
+        + _header(report)
         + _charts(report)
         + _inventory(report)
+        + _evidence_table(report)
         + _direct(report)
+        + _trials(report)
         + _flags(report)
         + since_review.html_section(report.get("since_last_review"))
         + '<h2>State of the evidence</h2><div class="state"><p>'
@@ -86,16 +120,51 @@ def _td(value: Any, cls: str = "") -> str:
     return f'<td class="{cls}">{e(value)}</td>' if cls else f"<td>{e(value)}</td>"
 
 
+def a(text: Any, url: str) -> str:
+    """A link out (PubMed, doi.org, ClinicalTrials.gov); both text and URL escaped."""
+    return f'<a class="ext" href="{e(url)}">{e(text)}</a>'
+
+
+def _title(r: dict[str, Any]) -> str:
+    p = r["policy"]
+    return (
+        f"<h1>{e(p['title'])}</h1>"
+        f'<div class="meta">Policy <code>{e(p["id"])}</code>'
+        f" · effective {e(p['effective_date'] or '?')}"
+        f" · last reviewed {e(p['last_reviewed'] or '?')}</div>"
+        f'<p class="prov">{e(provenance(r))}</p>'
+    )
+
+
+def _list(items: list[str], empty: str) -> str:
+    if not items:
+        return f'<ul><li class="none">{e(empty)}</li></ul>'
+    return "<ul>" + "".join(f"<li>{e(x)}</li>" for x in items) + "</ul>"
+
+
+def _summary(r: dict[str, Any]) -> str:
+    s = r["summary"]
+    head, why = verdict_head(s)
+    cls = "re-examine" if s["verdict"].startswith("re-examine") else "no-change"
+    parts = [
+        ("Strongest direct evidence", s["strongest"], "none marked direct"),
+        ("Flags that need action", s["flags_to_act"], "none"),
+        ("New since the last review", s["new_since_review"], "nothing recorded"),
+        ("Trials due to report", s["trials_due"], "none known"),
+    ]
+    grid = "".join(f"<div><h3>{e(t)}</h3>{_list(items, empty)}</div>" for t, items, empty in parts)
+    return (
+        '<section id="summary" class="summary"><h2>Summary</h2>'
+        f'<p class="verdict {cls}"><b>{e(head)}.</b> {e(why)}.</p>'
+        f'<div class="summary-grid">{grid}</div></section>'
+    )
+
+
 def _header(r: dict[str, Any]) -> str:
     p, b = r["policy"], r["basis"]
     out = [
-        f"<h1>{e(p['title'])}</h1>",
-        f'<div class="meta">Policy <code>{e(p["id"])}</code>'
-        f" · effective {e(p['effective_date'] or '?')}"
-        f" · last reviewed {e(p['last_reviewed'] or '?')}</div>",
         f'<div class="basis {"pubmed" if b["source"] == "pubmed" else ""}">'
-        f"<b>Basis: {e(b['source'])}."
-        f"</b> {e(b['note'])}."
+        f"<b>{e(basis_text(b))}</b>"
         + (f" Resolve with <code>{e(b['how_to_resolve'])}</code>." if b["how_to_resolve"] else "")
         + "</div>",
     ]
@@ -133,11 +202,20 @@ def _charts(r: dict[str, Any]) -> str:
 
 
 def _flag_badges(ref: dict[str, Any]) -> str:
+    """Badges; the detail is a tooltip on screen, printed after the badge on paper, and in
+    full in the Flags table (each badge links there)."""
     return "".join(
-        f'<span class="flag {e(f["kind"])}" title="{e(f["detail"])}">'
-        f"{e(flag_label(f['kind']))}</span>"
+        f'<a href="#flags" class="flag {e(f["kind"])}" title="{e(f["detail"])}" '
+        f'data-detail="{e(f["detail"])}">{e(flag_label(f["kind"]))}</a>'
         for f in ref["flags"]
     )
+
+
+def _pmid_cell(x: dict[str, Any]) -> str:
+    out = a(pmid_text(x), pubmed_url(x["pmid"])) if x["pmid"] else ""
+    if x.get("doi"):
+        out += ("<br>" if out else "") + a("DOI", doi_url(x["doi"]))
+    return f'<td class="num">{out}</td>'
 
 
 def _inventory(r: dict[str, Any]) -> str:
@@ -152,7 +230,7 @@ def _inventory(r: dict[str, Any]) -> str:
             _td(x["design"]),
             _td(level_text(x["evidence_level"], x["design"]), "num"),
             _td(x["role"] or "-"),
-            _td(pmid_text(x), "num"),
+            _pmid_cell(x),
             f"<td>{_flag_badges(x)}</td>",
         ]
         for x in r["references"]
@@ -161,8 +239,7 @@ def _inventory(r: dict[str, Any]) -> str:
     return (
         f"<h2>Evidence inventory ({s['total']} references)</h2>"
         f"<p>{s['resolved']} resolved, {s['unresolved']} unresolved, {s['unchecked']} unchecked. "
-        "A PMID marked ? was matched from the citation and is unconfirmed; level syn: "
-        "a guideline, a synthesis that is not levelled.</p>"
+        f"A PMID marked ? was matched from the citation and is unconfirmed. {e(LEVEL_NOTE)}</p>"
         + _table(
             [
                 "#",
@@ -228,10 +305,95 @@ def _direct(r: dict[str, Any]) -> str:
     return "".join(out) + "</ul>"
 
 
+def _ns(value: Any) -> str:
+    return e(value) if value else f'<span class="notstated">{tbl.NOT_STATED}</span>'
+
+
+def _arms(x: dict[str, Any]) -> str:
+    if not x["intervention"] and not x["comparator"]:
+        return _ns(None)
+    return f"{_ns(x['intervention'])} <i>vs</i> {_ns(x['comparator'])}"
+
+
+def _evidence_table(r: dict[str, Any]) -> str:
+    rows = r["evidence_table"]
+    head = f'<h2 id="evidence-table">Evidence table ({len(rows)} studies)</h2>'
+    if not rows:
+        return head + "<p>No direct trial or synthesis is cited.</p>"
+    body = []
+    for x in rows:
+        ref = '<span class="badge">new</span> ' if x["new"] else e(tbl.where_text(x)) + "<br>"
+        pmid = a(f"PMID {x['pmid']}", pubmed_url(x["pmid"])) if x["pmid"] else ""
+        finding = e(x["finding"]) if x["finding"] else _ns(None)
+        eff = tbl.effect_text(x["effect"])
+        body.append(
+            [
+                f"<td>{ref}{pmid}</td>",
+                _td(tbl.design_text(x)),
+                f"<td>{_ns(x['n'])}</td>",
+                f"<td>{_arms(x)}</td>",
+                f"<td>{_ns(x['outcome'])}</td>",
+                f"<td><b>{finding}</b>" + (f"<br>{e(eff)}" if eff else "") + "</td>",
+                f"<td>{_ns(x['follow_up'])}</td>",
+                f'<td class="sentence">{e(x["sentence"]) if x["sentence"] else _ns(None)}</td>',
+            ]
+        )
+    trs = "".join(
+        ('<tr class="new">' if x["new"] else "<tr>") + "".join(cells) + "</tr>"
+        for x, cells in zip(rows, body, strict=True)
+    )
+    headers = ["Reference", "Design", "N", "Intervention vs comparator", "Primary outcome",
+               "Finding (effect, 95% CI)", "Follow-up", "Source sentence"]  # fmt: skip
+    new = sum(x["new"] for x in rows)
+    return (
+        head
+        + '<table class="evidence"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in headers)
+        + f"</tr></thead><tbody>{trs}</tbody></table>"
+        + (f"<p><span class='badge'>new</span> included in the latest review cycle ({new}).</p>"
+           if new else "")  # fmt: skip
+    )
+
+
+def _trials(r: dict[str, Any]) -> str:
+    rows = r["ongoing_trials"]
+    head = f'<h2 id="trials">Ongoing and unpublished trials ({len(rows)})</h2>'
+    if not rows:
+        return head + (
+            f"<p>None stored; run <code>evidence trials {e(r['policy']['id'])}</code> to ask "
+            "ClinicalTrials.gov.</p>"
+        )
+    shown = rows[: tr.SHOWN]
+    body = [
+        [
+            f'<td>{a(x["nct_id"], nct_url(x["nct_id"]))}</td>',
+            _td(tr.status_text(x)),
+            _td(x["phase"] or ""),
+            _td(tr.enrollment_text(x["enrollment"])),
+            _td(tr.completion_text(x["primary_completion"])),
+            _td("posted" if x["results_posted"] else "none"),
+            _td("yes" if x["cited"] else ""),
+            _td(x["title"]),
+        ]
+        for x in shown
+    ]
+    more = (
+        f"<p>{len(rows) - len(shown)} more: <code>evidence trials {e(r['policy']['id'])}</code>.</p>"
+        if len(rows) > len(shown)
+        else ""
+    )
+    return (
+        head
+        + _table(["NCT", "Status", "Phase", "Enrollment", "Primary completion", "Results",
+                  "Cited", "Title"], body, "trials")  # fmt: skip
+        + more
+    )
+
+
 def _flags(r: dict[str, Any]) -> str:
     lines = flag_lines(r)
     if not lines:
-        return "<h2>Flags</h2><p>None found.</p>"
-    return f"<h2>Flags ({len(r['flags'])})</h2>" + _table(
+        return '<h2 id="flags">Flags</h2><p>None found.</p>'
+    return f'<h2 id="flags">Flags ({len(r["flags"])})</h2>' + _table(
         ["Where", "Flag", "Detail"], [[_td(a), _td(b), _td(c)] for a, b, c in lines], "flags"
     )

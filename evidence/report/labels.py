@@ -21,8 +21,58 @@ def ref_flags(ref: dict[str, Any]) -> str:
 
 def level_text(level: Any, design: str) -> str:
     if design == "guideline":
-        return "syn"
+        return "not levelled"
     return "" if level is None else str(level)
+
+
+LEVEL_NOTE = "Level: Oxford CEBM 2011 (1 strongest); guidelines are syntheses and not levelled."
+
+
+def basis_text(b: dict[str, Any]) -> str:
+    """The basis in plain words: "Checked against PubMed: every reference ..."."""
+    head = {
+        "pubmed": "Checked against PubMed",
+        "pubmed (partial)": "Partly checked against PubMed",
+        "citation text only": "Not checked against PubMed (citation text only)",
+    }.get(b["source"], b["source"])
+    return f"{head}: {b['note']}."
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def doi_url(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+def nct_url(nct: str) -> str:
+    return f"https://clinicaltrials.gov/study/{nct}"
+
+
+def provenance(r: dict[str, Any]) -> str:
+    """When the report was made, by what, and when each source was last asked."""
+    version = f"evidence {r['tool_version']}" if r.get("tool_version") else "evidence"
+    return (
+        f"Generated {_when(r.get('generated_at'))} by {version}. PubMed last asked "
+        f"{_when(r.get('pubmed_last_asked'))}; ClinicalTrials.gov last asked "
+        f"{_when(r.get('ctgov_last_asked'))}."
+    )
+
+
+def _when(stamp: str | None) -> str:
+    if not stamp:
+        return "never"
+    return stamp.replace("T", " ").replace("+00:00", " UTC")
+
+
+def verdict_head(summary: dict[str, Any]) -> tuple[str, str]:
+    """("Re-examine the conclusion", reasons) or ("No new evidence ...", what was checked)."""
+    v = summary["verdict"]
+    if v.startswith("re-examine"):
+        reason = summary["reason"]
+        return "Re-examine the conclusion", reason[:1].upper() + reason[1:]
+    return v[0].upper() + v[1:], "Checked: " + summary["reason"]
 
 
 def pmid_text(ref: dict[str, Any]) -> str:

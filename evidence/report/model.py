@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from evidence.extract import conclusion, included_studies, phase, sample_size
-from evidence.report import since_review
+from evidence.report import since_review, table, verdict
+from evidence.report.trials import ongoing_rows
 
 ReportData = dict[str, Any]
 
@@ -69,6 +70,8 @@ class ReferenceInput:
     unresolved_reason: str | None = None
     tag: dict[str, Any] | None = None  # {"design", "level", "source", "modifiers", "signal"}
     flags: list[dict[str, str]] = field(default_factory=list)  # {"kind", "detail"} found upstream
+    doi: str | None = None
+    facts: dict[str, Any] | None = None  # evidence.extract.TrialFacts as a dict (RCTs, syntheses)
 
 
 @dataclass
@@ -78,6 +81,14 @@ class ReportInput:
     ]  # id, title, effective_date, last_reviewed, statements, codes, conclusion
     references: list[ReferenceInput]
     since_last_review: dict[str, Any] | None = None  # the latest review cycle (issue #6)
+    #: studies included in the latest review cycle: {pmid, design, level, year, title, doi, facts}
+    new_studies: list[dict[str, Any]] = field(default_factory=list)
+    #: the policy's stored ClinicalTrials.gov records (Trial fields + cited, cited_by)
+    trials: list[dict[str, Any]] = field(default_factory=list)
+    generated_at: datetime | None = None
+    tool_version: str | None = None
+    pubmed_last_asked: datetime | None = None  # newest Article.fetched_at among the references
+    ctgov_last_asked: datetime | None = None
 
 
 def build_report(data: ReportInput) -> ReportData:
@@ -100,7 +111,22 @@ def build_report(data: ReportInput) -> ReportData:
         "since_last_review": data.since_last_review,
     }
     report["state_of_evidence"] = state_of_evidence(report)
+    report["evidence_table"] = table.evidence_table(data.references, refs, data.new_studies)
+    report["ongoing_trials"] = ongoing_rows(data.trials)
+    generated = data.generated_at or datetime.now().astimezone()
+    report["generated_at"] = _stamp(generated)
+    report["tool_version"] = data.tool_version
+    report["pubmed_last_asked"] = _stamp(data.pubmed_last_asked)
+    report["ctgov_last_asked"] = _stamp(data.ctgov_last_asked)
+    summary.update(verdict.summary(report, data.trials, generated.date()))
     return report
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    """An ISO time to the second (UTC when the store kept it without a zone)."""
+    if moment is None:
+        return None
+    return moment.replace(microsecond=0).isoformat()
 
 
 def to_json(report: ReportData) -> str:
@@ -153,6 +179,7 @@ def _reference(r: ReferenceInput) -> dict[str, Any]:
     return {
         "number": r.number,
         "pmid": r.pmid,
+        "doi": a.get("doi") or r.doi,
         "pmid_source": r.pmid_source,
         "resolved": status == "resolved",
         "status": status,

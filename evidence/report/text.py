@@ -6,14 +6,22 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from evidence.report import table as tbl
+from evidence.report import trials as tr
 from evidence.report.labels import (
     INVENTORY_HEADERS,
+    LEVEL_NOTE,
+    basis_text,
     counts_rows,
     direct_headline,
     flag_lines,
     inventory_row,
+    nct_url,
+    provenance,
+    pubmed_url,
     synthesis_count,
     trial_line,
+    verdict_head,
     where,
 )
 
@@ -22,9 +30,13 @@ WIDTH = 100
 
 def render_text(report: dict[str, Any]) -> str:
     parts = [
+        _title(report),
+        _summary(report),
         _header(report),
         _inventory(report),
+        _evidence_table(report),
         _direct(report),
+        _trials(report),
         _flags(report),
         _since_last_review(report),
         _section("STATE OF THE EVIDENCE", [_wrap(" ".join(report["state_of_evidence"]))]),
@@ -46,14 +58,41 @@ def _section(title: str, body: list[str]) -> str:
     return title + "\n" + "-" * len(title) + "\n" + "\n".join(body)
 
 
+def _title(r: dict[str, Any]) -> str:
+    p = r["policy"]
+    return "\n".join(
+        [
+            _wrap(f"EVIDENCE REPORT: {p['title']}  [{p['id']}]", ""),
+            "=" * min(WIDTH, 18 + len(p["title"])),
+            f"Effective {p['effective_date'] or '?'} | last reviewed {p['last_reviewed'] or '?'}",
+            _wrap(provenance(r), ""),
+        ]
+    )
+
+
+def _bullets(items: list[str], empty: str) -> list[str]:
+    if not items:
+        return [_wrap(empty, "    ")]
+    return [textwrap.fill(" ".join(str(x).split()), WIDTH, initial_indent="    - ",
+                          subsequent_indent="      ", break_on_hyphens=False) for x in items]  # fmt: skip
+
+
+def _summary(r: dict[str, Any]) -> str:
+    s = r["summary"]
+    head, why = verdict_head(s)
+    lines = [_wrap(f"VERDICT: {head}.", "  "), _wrap(why + ".", "  "), ""]
+    lines += ["  Strongest direct evidence:"] + _bullets(s["strongest"], "none marked direct")
+    lines += ["  New since the last review:"] + _bullets(s["new_since_review"], "nothing recorded")
+    lines += ["  Trials due to report:"] + _bullets(s["trials_due"], "none known")
+    lines += ["  Flags that need action:"] + _bullets(s["flags_to_act"], "none")
+    return _section("SUMMARY", lines)
+
+
 def _header(r: dict[str, Any]) -> str:
     p, b = r["policy"], r["basis"]
     lines = [
-        f"EVIDENCE REPORT: {p['title']}  [{p['id']}]",
-        "=" * min(WIDTH, 18 + len(p["title"])),
-        f"Effective {p['effective_date'] or '?'} | last reviewed {p['last_reviewed'] or '?'}",
         _wrap(
-            f"Basis: {b['source']}: {b['note']}."
+            basis_text(b)
             + (f" Resolve with: {b['how_to_resolve']}" if b["how_to_resolve"] else ""),
             "",
         ),
@@ -99,8 +138,8 @@ def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
 def _inventory(r: dict[str, Any]) -> str:
     rows = [inventory_row(ref) for ref in r["references"]]
     lines = table(
-        [h if h != "Level" else "Lvl" for h in INVENTORY_HEADERS],
-        [3, 14, 4, 15, 18, 3, 10, 9, 0],
+        INVENTORY_HEADERS,
+        [3, 12, 4, 12, 17, 8, 10, 9, 0],
         rows,
     )
     s = r["summary"]
@@ -108,7 +147,8 @@ def _inventory(r: dict[str, Any]) -> str:
         "",
         f"  {s['total']} references: {s['resolved']} resolved, {s['unresolved']} unresolved, "
         f"{s['unchecked']} unchecked.",
-        "  PMID? = matched from the citation, unconfirmed; Lvl syn = guideline (not levelled).",
+        "  PMID? = matched from the citation, unconfirmed.",
+        _wrap(LEVEL_NOTE),
         "",
     ]
     lines += [
@@ -161,3 +201,50 @@ def _since_last_review(r: dict[str, Any]) -> str:
 
     lines = text_lines(r.get("since_last_review"))
     return _section("SINCE THE LAST REVIEW", [_wrap(x) for x in lines]) if lines else ""
+
+
+def _evidence_table(r: dict[str, Any]) -> str:
+    rows = r["evidence_table"]
+    if not rows:
+        return _section("EVIDENCE TABLE", [_wrap("No direct trial or synthesis is cited.")])
+    body = table(
+        ["Ref", "PMID", "Design", "N", "Arms", "Outcome", "Follow-up", "Finding"],
+        [5, 8, 13, 12, 16, 12, 9, 0],
+        [[tbl.where_text(x), x["pmid"] or "", tbl.design_text(x),
+          x["n"] or tbl.NOT_STATED, tbl.arms_text(x), x["outcome"] or tbl.NOT_STATED,
+          x["follow_up"] or tbl.NOT_STATED, tbl.finding_text(x)] for x in rows],
+    )  # fmt: skip
+    links = [f"  {tbl.where_text(x)}: {pubmed_url(x['pmid'])}" for x in rows if x["pmid"]]
+    new = sum(x["new"] for x in rows)
+    note = "  Arms = intervention vs comparator; Outcome = primary outcome." + (
+        f" {new} new (included in the latest review cycle)." if new else ""
+    )
+    return _section(
+        f"EVIDENCE TABLE ({len(rows)} studies)", body + [_wrap(note)] + [""] + links
+    )
+
+
+def _trials(r: dict[str, Any]) -> str:
+    rows = r["ongoing_trials"]
+    if not rows:
+        return _section(
+            "ONGOING AND UNPUBLISHED TRIALS (ClinicalTrials.gov)",
+            [_wrap(f"None stored; run 'evidence trials {r['policy']['id']}' to ask the registry.")],
+        )
+    shown = rows[: tr.SHOWN]
+    body = table(
+        ["NCT", "Status", "Phase", "Enrollment", "Completion", "Results", "Cited", "Title"],
+        [11, 14, 6, 11, 11, 7, 5, 0],
+        [[x["nct_id"], (x["status"] or "").lower().replace("_", " "), x["phase"] or "",
+          tr.enrollment_text(x["enrollment"]), tr.completion_text(x["primary_completion"]),
+          "posted" if x["results_posted"] else "none", "yes" if x["cited"] else "",
+          x["title"] or ""] for x in shown],
+    )  # fmt: skip
+    more = (
+        [f"  {len(rows) - len(shown)} more: 'evidence trials {r['policy']['id']}'."]
+        if len(rows) > len(shown)
+        else []
+    )
+    body += more + ["", "  Completion = primary completion. Registry pages:"]
+    body += [f"  {x['nct_id']}: {nct_url(x['nct_id'])}" for x in shown]
+    return _section(f"ONGOING AND UNPUBLISHED TRIALS ({len(rows)})", body)

@@ -7,9 +7,12 @@ with `evidence.flags` so that the report package stays free of sideways imports.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import re
+from dataclasses import asdict, is_dataclass
+from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -20,7 +23,17 @@ from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.services.review import since_last_review
+from evidence.services.trials import last_asked, stored_trials
 from evidence.store import models as m
+
+#: a sentence that reports a comparison's result (the stand-in finding must come from one)
+_RESULT_CUE = re.compile(
+    r"signific|\bdid not differ|\bno (?:statistically )?(?:significant )?differences?\b|"
+    r"\bsimilar between\b|\bp\s*[<=>≤]|95\s*%\s*C\.?I|confidence interval",
+    re.IGNORECASE,
+)
+#: designs whose abstracts the evidence table reads (trial facts: arms, N, outcome, finding)
+FACT_DESIGNS = ("meta-analysis", "systematic-review", "rct", "non-randomized-trial")
 
 FORMATS = ("text", "md", "html", "json")
 
@@ -47,8 +60,91 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
             ],
         }
         since = since_last_review(session, p.id)
+        new = _new_studies(session, since)
+        trials = stored_trials(session, p.id)
+        ctgov = last_asked(session, p.id)
+        pmids = [i.pmid for i in inputs if i.pmid]
+        pubmed = (
+            session.exec(select(func.max(m.Article.fetched_at)).where(m.Article.pmid.in_(pmids)))  # type: ignore[attr-defined]
+            .one()
+            if pmids
+            else None
+        )
     _add_superseded(inputs)
-    return ReportInput(policy=policy, references=inputs, since_last_review=since)
+    return ReportInput(
+        policy=policy,
+        references=inputs,
+        since_last_review=since,
+        new_studies=new,
+        trials=trials,
+        generated_at=datetime.now(timezone.utc),
+        tool_version=_version(),
+        pubmed_last_asked=_utc(pubmed),
+        ctgov_last_asked=_utc(ctgov),
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Stores hand back naive UTC (SQLite) or aware times (PostgreSQL): make both aware."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("evidence")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return None
+
+
+def trial_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The abstract's trial facts (evidence.extract), as a plain dict for the report."""
+    if not article or not article.get("abstract"):
+        return None
+    from evidence.extract import infer_finding
+    from evidence.extract import trial_facts as extract
+
+    abstract = str(article["abstract"])
+    facts = _plain(
+        extract(abstract, title=article.get("title"), sections=article.get("abstract_sections") or None)
+    )
+    if not facts.get("randomised") and not facts.get("analysed"):
+        from evidence.extract import sample_size
+
+        facts["sample_size"] = sample_size(abstract)  # "n = 45": neither randomised nor analysed
+    if not facts.get("outcomes"):
+        # No outcome named ("the primary outcome was ..."): the abstract's main comparison, with
+        # its sentence, stands in; the row says the outcome is not named.
+        main = _plain(
+            infer_finding(abstract, facts.get("intervention") or "", facts.get("comparator") or "", "")
+        )
+        if main.get("label") and _RESULT_CUE.search(main.get("evidence") or ""):
+            facts["outcomes"] = [{"name": None, "primary": False, "finding": main}]
+    return facts
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The latest cycle's included studies with their records' trial facts (new rows)."""
+    out = []
+    for inc in (since or {}).get("included", []):
+        article = session.get(m.Article, inc["pmid"])
+        a = _article_dict(article) if article else None
+        facts = trial_facts(a) if inc.get("design") in FACT_DESIGNS else None
+        out.append({**inc, "doi": article.doi if article else None, "facts": facts})
+    return out
 
 
 def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:
@@ -96,6 +192,10 @@ def _reference_input(session: Session, r: m.Reference) -> ReferenceInput:
         if tag
         else None,
         flags=flags,
+        doi=(article.doi if article else None) or r.doi,
+        facts=trial_facts(_article_dict(article) if article else None)
+        if tag is not None and tag.design in FACT_DESIGNS and r.role == "direct"
+        else None,
     )
 
 
@@ -111,6 +211,7 @@ def _article_dict(a: m.Article) -> dict[str, Any]:
         "authors",
         "publication_types",
         "comments_corrections",
+        "doi",
     )
     return {k: getattr(a, k) for k in keep}
 

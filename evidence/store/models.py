@@ -247,3 +247,57 @@ class Decision(SQLModel, table=True):
     reason: Optional[str] = None
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     decided_at: datetime = Field(default_factory=utcnow)
+
+
+# ---------------------------------------------------------------- ClinicalTrials.gov (issue #12)
+
+
+class Trial(SQLModel, table=True):
+    """A ClinicalTrials.gov record as last fetched, one row per NCT id, shared by policies.
+
+    Dates stay the registry's partial-date strings ("2025", "2025-06", "2025-06-30")."""
+
+    nct_id: str = Field(primary_key=True, max_length=20)
+    title: Optional[str] = Field(default=None, sa_column=Column(Text))
+    status: Optional[str] = None
+    last_known_status: Optional[str] = None
+    phases: list[str] = _json()
+    study_type: Optional[str] = None
+    allocation: Optional[str] = None
+    enrollment: Optional[int] = None
+    enrollment_type: Optional[str] = None  # ACTUAL | ESTIMATED | None (not stated)
+    primary_completion: Optional[str] = None
+    primary_completion_type: Optional[str] = None
+    completion: Optional[str] = None
+    has_results: bool = False
+    results_first_posted: Optional[str] = None
+    sponsor: Optional[str] = Field(default=None, sa_column=Column(Text))
+    last_update: Optional[str] = None
+    conditions: list[str] = _json()
+    interventions: list[str] = _json()
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class PolicyTrial(SQLModel, table=True):
+    """Why a trial belongs to a policy: it matched the policy's search, or something cites it
+    (`cited`: the policy's citations or its PubMed records name its NCT id)."""
+
+    __table_args__ = (UniqueConstraint("policy_id", "nct_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    nct_id: str = Field(foreign_key="trial.nct_id", index=True)
+    cited: bool = False
+    matched_search: bool = False
+    cited_by: list[str] = _json()  # "ref 3", "PMID 90000001"
+    found_at: datetime = Field(default_factory=utcnow)
+
+
+class TrialSearch(SQLModel, table=True):
+    """When ClinicalTrials.gov was last asked about a policy, and what was asked."""
+
+    policy_id: str = Field(primary_key=True, foreign_key="policy.id", max_length=200)
+    query: dict[str, Any] = _json(dict)
+    total: Optional[int] = None
+    found: int = 0
+    missing: list[str] = _json()  # cited NCT ids the registry does not have
+    asked_at: datetime = Field(default_factory=utcnow)
