@@ -350,10 +350,21 @@ def _rank(design: str | None) -> int:
     return DESIGN_RANK.index(design) if design in DESIGN_RANK else len(DESIGN_RANK)
 
 
+def _author_names(authors: list[dict[str, Any]]) -> list[str]:
+    """PubMed's author list as "Last FM" names (a collective name as it is)."""
+    names = []
+    for au in authors:
+        name = au.get("collective") or " ".join(x for x in (au.get("last"), au.get("initials")) if x)
+        if name:
+            names.append(str(name))
+    return names
+
+
 def _candidate_view(c: m.Candidate, a: m.Article | None) -> dict[str, Any]:
     return {
         "pmid": c.pmid,
         "title": a.title if a else None,
+        "authors": _author_names(a.authors) if a else [],
         "journal": (a.journal_iso or a.journal) if a else None,
         "year": a.year if a else None,
         "design": c.design,
@@ -407,7 +418,7 @@ def decide(
     slug = parse_reason(reason) if reason else None
     if decision == "exclude" and slug is None:
         raise InputError("an exclusion needs a reason", hint="add --reason (1-7 or its name)")
-    if decision == "include":
+    if decision != "exclude":
         slug = None
     with transaction(engine) as session:
         cycle = _current_cycle(session, policy_id)
@@ -424,6 +435,27 @@ def decide(
         session.add(cand)
         return {"cycle": cycle.number, "pmid": cand.pmid, "decision": decision,
                 "reason": slug, "note": cand.reason_text}  # fmt: skip
+
+
+def undo(engine: Engine, policy_id: str, pmid: str | None = None) -> dict[str, Any]:
+    """Take back the open cycle's latest decision (or the one on `pmid`): the candidate is
+    unscreened again. Returns what was undone; NotFound when nothing is decided."""
+    with transaction(engine) as session:
+        cycle = _current_cycle(session, policy_id)
+        _require_open(cycle)
+        stmt = select(m.Candidate).where(
+            m.Candidate.cycle_id == cycle.id, m.Candidate.decision.is_not(None)  # type: ignore[union-attr]
+        )
+        if pmid is not None:
+            stmt = stmt.where(m.Candidate.pmid == pmid.strip())
+        cand = session.exec(stmt.order_by(m.Candidate.decided_at.desc())).first()  # type: ignore[union-attr]
+        if cand is None:
+            raise NotFound(f"nothing to undo in cycle {cycle.number}")
+        undone = {"cycle": cycle.number, "pmid": cand.pmid, "undone": cand.decision,
+                  "decision": None}  # fmt: skip
+        cand.decision = cand.reason = cand.reason_text = cand.decided_at = None
+        session.add(cand)
+        return undone
 
 
 # ---------------------------------------------------------------- close, list, diff

@@ -1,0 +1,150 @@
+"""The one module of the workspace that calls `evidence.services`: each function is one use-case
+a route needs, shaped for the pages and the JSON API.
+
+It is deliberately thin. It follows the review service as it grows (reviewers, relevance,
+blinding, conflicts): a feature the service offers is passed through, one it does not yet offer
+is left out (a missing field is None), so the routes and templates never change shape.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from evidence.services import review as review_service
+
+# the filters the screen page offers over the candidates' decision
+DECISION_FILTERS = ("undecided", "include", "exclude", "maybe", "conflict")
+
+
+@cache
+def _accepts(func: Callable[..., Any], name: str) -> bool:
+    return name in inspect.signature(func).parameters
+
+
+def _with_reviewer(func: Callable[..., Any], reviewer: str | None, **kwargs: Any) -> dict[str, Any]:
+    """kwargs plus reviewer= when the service records reviewers."""
+    if reviewer and _accepts(func, "reviewer"):
+        kwargs["reviewer"] = reviewer
+    return kwargs
+
+
+def policies(engine: Engine) -> list[dict[str, Any]]:
+    """Every policy with its review state (GET /, GET /api/policies)."""
+    from evidence.services.overview import policy_overview
+
+    return policy_overview(engine)
+
+
+def report_html(engine: Engine, policy_id: str) -> str:
+    """The policy's evidence report, exactly as `evidence report --format html` renders it."""
+    from evidence.services.report import build, render
+
+    return render(build(engine, policy_id), "html")
+
+
+def exclusion_reasons() -> list[dict[str, str]]:
+    """The reasons `evidence review decide --reason` accepts, in the CLI's numbering."""
+    from evidence.review.prisma import EXCLUSION_REASONS
+
+    return [{"slug": slug, "label": label, "key": str(n)}
+            for n, (slug, label) in enumerate(EXCLUSION_REASONS, 1)]  # fmt: skip
+
+
+# words of a condition phrase too general to highlight on their own
+_GENERAL = frozenset("disease diseases disorder disorders syndrome chronic acute severe critical "
+                     "advanced including patients treatment".split())  # fmt: skip
+
+
+def search_terms(engine: Engine, policy_id: str) -> dict[str, list[str]]:
+    """The words the screen page highlights: the policy's intervention terms, and its condition
+    (the phrases the derived search uses, and their distinctive words)."""
+    view = review_service.review_query(engine, policy_id)
+    phrases = list(view.get("condition_terms", []))
+    words = [w for p in phrases for w in p.replace("-", " ").split()
+             if len(w) > 3 and w.lower() not in _GENERAL]  # fmt: skip
+    return {
+        "intervention": list(dict.fromkeys(view.get("intervention_terms", []))),
+        "condition": list(dict.fromkeys([*phrases, *words])),
+    }
+
+
+def candidates(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
+    """The current cycle's candidates as this reviewer may see them (blinded when two review)."""
+    view = review_service.candidates(engine, policy_id, **_with_reviewer(review_service.candidates, reviewer))
+    rows = [_row(r, n) for n, r in enumerate(view["candidates"], 1)]
+    return {**{k: v for k, v in view.items() if k != "candidates"}, "policy": policy_id,
+            "candidates": rows}  # fmt: skip
+
+
+def _row(r: dict[str, Any], position: int) -> dict[str, Any]:
+    """A candidate with every field the page reads, present even when the service lacks it."""
+    row = dict(r)
+    row.setdefault("authors", [])
+    row.setdefault("rank", None)
+    row.setdefault("score", row.get("relevance"))
+    row.setdefault("conflict", False)
+    row["position"] = position  # the service's order: relevance when ranked, else design
+    return row
+
+
+def decide(
+    engine: Engine,
+    policy_id: str,
+    pmid: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> dict[str, Any]:
+    """One decision, the same call (and the same row) as `evidence review decide`."""
+    func = review_service.decide
+    return func(engine, policy_id, pmid, decision,
+                **_with_reviewer(func, reviewer, reason=reason, note=note))  # fmt: skip
+
+
+def undo(
+    engine: Engine, policy_id: str, pmid: str | None = None, reviewer: str | None = None
+) -> dict[str, Any]:
+    """Take back this reviewer's latest decision (or the one on `pmid`)."""
+    func = review_service.undo
+    kwargs: dict[str, Any] = _with_reviewer(func, reviewer)
+    if pmid and _accepts(func, "pmid"):
+        kwargs["pmid"] = pmid
+    return func(engine, policy_id, **kwargs)
+
+
+def _design_rank(design: str) -> int:
+    order = review_service.DESIGN_RANK
+    return order.index(design) if design in order else len(order)
+
+
+def decision_state(row: dict[str, Any]) -> str:
+    """The screen page's decision filter for one candidate: one of DECISION_FILTERS."""
+    if row.get("conflict"):
+        return "conflict"
+    return row.get("decision") or "undecided"
+
+
+def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
+    """Everything the screen page shows: the policy, its cycle's candidates, the words to
+    highlight, the exclusion reasons and the filters' choices."""
+    from evidence.services.policy import show_policy
+
+    policy = show_policy(engine, policy_id)
+    view = candidates(engine, policy_id, reviewer=reviewer)
+    rows = view["candidates"]
+    return {
+        **view,
+        "title": policy["title"],
+        "terms": search_terms(engine, policy_id),
+        "reasons": exclusion_reasons(),
+        "designs": sorted({r.get("design") or "unknown" for r in rows}, key=_design_rank),
+        "design_order": list(review_service.DESIGN_RANK),
+        "years": sorted({r["year"] for r in rows if r.get("year")}, reverse=True),
+        "decisions": list(DECISION_FILTERS),
+    }
