@@ -360,11 +360,12 @@ def _author_names(authors: list[dict[str, Any]]) -> list[str]:
     return names
 
 
-def _candidate_view(c: m.Candidate, a: m.Article | None) -> dict[str, Any]:
+def _candidate_view(c: Any, a: Any | None) -> dict[str, Any]:
+    """One candidate: `c` has the Candidate's columns, `a` the Article's (None when missing)."""
     return {
         "pmid": c.pmid,
         "title": a.title if a else None,
-        "authors": _author_names(a.authors) if a else [],
+        "authors": _author_names(a.authors or []) if a else [],
         "journal": (a.journal_iso or a.journal) if a else None,
         "year": a.year if a else None,
         "design": c.design,
@@ -378,13 +379,37 @@ def _candidate_view(c: m.Candidate, a: m.Article | None) -> dict[str, Any]:
     }
 
 
+# The columns a candidate's view shows, selected as plain rows: loading whole ORM objects
+# (raw XML, MeSH, abstract sections) made a cycle of 2,000 candidates take a second to list
+# (bench/web_bench.py).
+_CANDIDATE_COLUMNS = ("id", "pmid", "design", "level", "decision", "reason", "reason_text", "decided_at")
+_ARTICLE_COLUMNS = ("pmid", "title", "authors", "journal", "journal_iso", "year", "abstract")
+
+
+class _Columns:
+    """Attribute access to one model's slice of a joined row (what _candidate_view reads)."""
+
+    __slots__ = ("_row", "_prefix")
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
 def _candidates(session: Session, cycle_id: int) -> list[dict[str, Any]]:
+    columns = [getattr(m.Candidate, k).label("c_" + k) for k in _CANDIDATE_COLUMNS]
+    columns += [getattr(m.Article, k).label("a_" + k) for k in _ARTICLE_COLUMNS]
     stmt = (
-        select(m.Candidate, m.Article)
+        select(*columns)
         .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)  # type: ignore[arg-type]
         .where(m.Candidate.cycle_id == cycle_id)
     )
-    rows = [_candidate_view(c, a) for c, a in session.exec(stmt)]
+    rows = [
+        _candidate_view(_Columns(r, "c_"), _Columns(r, "a_") if r.a_pmid is not None else None)
+        for r in session.exec(stmt)  # type: ignore[call-overload]
+    ]
     rows.sort(
         key=lambda r: (
             _rank(r["design"]),
