@@ -3,7 +3,8 @@
 
 Pages: `/` (every policy), `/policies/<id>` (the evidence report), `/policies/<id>/screen`
 (screening). API: `/api/policies`, `/api/policies/<id>/candidates`,
-`POST /api/policies/<id>/decisions`, `POST /api/policies/<id>/undo`.
+`POST /api/policies/<id>/decisions`, `POST /api/policies/<id>/resolutions` (the third decision
+on a conflict), `POST /api/policies/<id>/undo`.
 """
 
 from __future__ import annotations
@@ -124,23 +125,25 @@ def create_app(
         return JSON(_filter(view, request.query_params))
 
     @timed
-    def decide(request: Request, body: dict[str, Any]) -> Response:
+    def decide(request: Request, body: dict[str, Any], resolve: bool = False) -> Response:
         pmid, decision = body.get("pmid"), body.get("decision")
         if not isinstance(pmid, str) or not isinstance(decision, str):
             raise InputError('a decision needs "pmid" and "decision" (include, exclude or maybe)')
         result = backend.decide(
-            ws.engine, request.path_params["policy"], pmid, decision,
-            reason=_text(body, "reason"), note=_text(body, "note"), reviewer=ws.reviewer,
+            ws.engine, request.path_params["policy"], pmid, decision, reason=_text(body, "reason"),
+            note=_text(body, "note"), reviewer=ws.reviewer, resolve=resolve,
         )  # fmt: skip
         return JSON(result)
 
     @timed
     def undo(request: Request, body: dict[str, Any]) -> Response:
-        pid = request.path_params["policy"]
-        return JSON(backend.undo(ws.engine, pid, pmid=_text(body, "pmid"), reviewer=ws.reviewer))
+        return JSON(backend.undo(ws.engine, request.path_params["policy"], reviewer=ws.reviewer))
 
     async def api_decide(request: Request) -> Response:
         return await run_in_threadpool(decide, request, await _json_body(request))
+
+    async def api_resolve(request: Request) -> Response:
+        return await run_in_threadpool(decide, request, await _json_body(request), True)
 
     async def api_undo(request: Request) -> Response:
         return await run_in_threadpool(undo, request, await _json_body(request))
@@ -152,6 +155,7 @@ def create_app(
         Route("/api/policies", api_policies),
         Route("/api/policies/{policy}/candidates", api_candidates),
         Route("/api/policies/{policy}/decisions", api_decide, methods=["POST"]),
+        Route("/api/policies/{policy}/resolutions", api_resolve, methods=["POST"]),
         Route("/api/policies/{policy}/undo", api_undo, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("evidence.web", "static")]), name="static"),
     ]
@@ -219,8 +223,10 @@ def _text(body: dict[str, Any], key: str) -> str | None:
 
 
 def _filter(view: dict[str, Any], params: Any) -> dict[str, Any]:
-    """?decision=, ?design=, ?year= narrow the list; ?limit= and ?offset= page through it."""
+    """?pmid=, ?decision=, ?design=, ?year= narrow the list; ?limit= and ?offset= page it."""
     rows = view["candidates"]
+    if params.get("pmid"):
+        rows = [r for r in rows if r["pmid"] == params["pmid"]]
     if params.get("decision"):
         rows = [r for r in rows if backend.decision_state(r) == params["decision"]]
     if params.get("design"):

@@ -8,29 +8,25 @@ is left out (a missing field is None), so the routes and templates never change 
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from evidence.errors import InputError
 from evidence.services import review as review_service
 
 # the filters the screen page offers over the candidates' decision
 DECISION_FILTERS = ("undecided", "include", "exclude", "maybe", "conflict")
 
 
-@cache
-def _accepts(func: Callable[..., Any], name: str) -> bool:
-    return name in inspect.signature(func).parameters
-
-
-def _with_reviewer(func: Callable[..., Any], reviewer: str | None, **kwargs: Any) -> dict[str, Any]:
-    """kwargs plus reviewer= when the service records reviewers."""
-    if reviewer and _accepts(func, "reviewer"):
-        kwargs["reviewer"] = reviewer
-    return kwargs
+def _screening() -> Any:
+    """The screening service: `evidence.services.screening` (reviewers, ranking, conflicts)
+    where it exists, else the review service's single-reviewer functions."""
+    try:
+        from evidence.services import screening
+    except ImportError:
+        return None
+    return screening
 
 
 def policies(engine: Engine) -> list[dict[str, Any]]:
@@ -74,20 +70,32 @@ def search_terms(engine: Engine, policy_id: str) -> dict[str, list[str]]:
 
 
 def candidates(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
-    """The current cycle's candidates as this reviewer may see them (blinded when two review)."""
-    view = review_service.candidates(engine, policy_id, **_with_reviewer(review_service.candidates, reviewer))
+    """The current cycle's candidates as this reviewer may see them (the other reviewer's
+    decision stays hidden until both decided), most relevant first when they are ranked."""
+    service = _screening()
+    if service is not None:
+        view = service.candidates(engine, policy_id, reviewer=reviewer, order="relevance")
+    else:
+        view = review_service.candidates(engine, policy_id)
     rows = [_row(r, n) for n, r in enumerate(view["candidates"], 1)]
     return {**{k: v for k, v in view.items() if k != "candidates"}, "policy": policy_id,
-            "candidates": rows}  # fmt: skip
+            "reviewer": view.get("reviewer", reviewer),
+            "reviewers_required": view.get("reviewers_required", 1), "candidates": rows}  # fmt: skip
 
 
 def _row(r: dict[str, Any], position: int) -> dict[str, Any]:
-    """A candidate with every field the page reads, present even when the service lacks it."""
+    """A candidate with every field the page reads, present even when the service lacks it:
+    `decision` is the candidate's (resolved) decision, `my_*` this reviewer's own."""
     row = dict(r)
     row.setdefault("authors", [])
     row.setdefault("rank", None)
-    row.setdefault("score", row.get("relevance"))
-    row.setdefault("conflict", False)
+    row.setdefault("relevance", None)
+    row["score"] = row["relevance"]
+    if "my_decision" not in row:  # one reviewer: the candidate's decision is the reviewer's
+        row.update(my_decision=row.get("decision"), my_reason=row.get("reason"), my_note=row.get("note"))
+        row.setdefault("status", "agreed" if row.get("decision") else "undecided")
+    row.setdefault("conflict", row.get("status") == "conflict")
+    row.setdefault("decisions", [])
     row["position"] = position  # the service's order: relevance when ranked, else design
     return row
 
@@ -100,22 +108,27 @@ def decide(
     reason: str | None = None,
     note: str | None = None,
     reviewer: str | None = None,
+    resolve: bool = False,
 ) -> dict[str, Any]:
-    """One decision, the same call (and the same row) as `evidence review decide`."""
-    func = review_service.decide
-    return func(engine, policy_id, pmid, decision,
-                **_with_reviewer(func, reviewer, reason=reason, note=note))  # fmt: skip
+    """One decision, the same call (and the same row) as `evidence review decide`; `resolve`
+    makes it the third decision that settles a conflict (`evidence review resolve`)."""
+    service = _screening()
+    if service is None:
+        if resolve:
+            raise InputError("this store has one reviewer per candidate: there is no conflict to resolve")
+        result = review_service.decide(engine, policy_id, pmid, decision, reason=reason, note=note)
+        return {**result, "reviewer": reviewer, "status": "agreed", "resolved": result["decision"]}
+    func = service.resolve_conflict if resolve else service.decide
+    return func(engine, policy_id, pmid, decision, reason=reason, note=note, reviewer=reviewer)
 
 
-def undo(
-    engine: Engine, policy_id: str, pmid: str | None = None, reviewer: str | None = None
-) -> dict[str, Any]:
-    """Take back this reviewer's latest decision (or the one on `pmid`)."""
-    func = review_service.undo
-    kwargs: dict[str, Any] = _with_reviewer(func, reviewer)
-    if pmid and _accepts(func, "pmid"):
-        kwargs["pmid"] = pmid
-    return func(engine, policy_id, **kwargs)
+def undo(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
+    """Take back this reviewer's latest decision in the open cycle."""
+    service = _screening()
+    if service is None:
+        result = review_service.undo(engine, policy_id)
+        return {**result, "undone": {"decision": result["undone"]}, "reviewer": reviewer}
+    return service.undo_last(engine, policy_id, reviewer=reviewer)
 
 
 def _design_rank(design: str) -> int:
@@ -124,10 +137,11 @@ def _design_rank(design: str) -> int:
 
 
 def decision_state(row: dict[str, Any]) -> str:
-    """The screen page's decision filter for one candidate: one of DECISION_FILTERS."""
+    """The screen page's decision filter for one candidate (this reviewer's own decision, or
+    a conflict between reviewers): one of DECISION_FILTERS."""
     if row.get("conflict"):
         return "conflict"
-    return row.get("decision") or "undecided"
+    return row.get("my_decision") or "undecided"
 
 
 def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:

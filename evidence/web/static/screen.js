@@ -68,7 +68,9 @@
     const i = data.design_order.indexOf(d || "unknown");
     return i < 0 ? data.design_order.length : i;
   };
-  const state = (r) => (r.conflict ? "conflict" : r.decision || "undecided");
+  // what the list shows for a candidate: this reviewer's own decision, or a conflict
+  const state = (r) => (r.conflict ? "conflict" : r.my_decision || "undecided");
+  const dual = data.reviewers_required > 1;
 
   function applyFilters(keepPmid) {
     const design = $("f-design").value, year = $("f-year").value, decision = $("f-decision").value;
@@ -162,9 +164,7 @@
     $("r-pmid").textContent = `PMID ${r.pmid}`;
     const badge = $("r-decision");
     badge.className = `decision-badge s-${state(r)}`;
-    badge.textContent = r.decision
-      ? r.decision + (r.reason_label || r.reason ? ` — ${r.reason_label || r.reason}` : "")
-      : (r.conflict ? "conflict" : "not decided");
+    badge.textContent = badgeText(r);
     setHighlighted($("r-title"), r.title || "(no title)");
     const authors = r.authors || [];
     $("r-authors").textContent = authors.length ? authors.join(", ") : "No authors listed";
@@ -172,9 +172,9 @@
     const conflict = $("r-conflict");
     conflict.hidden = !r.conflict;
     if (r.conflict) {
-      const who = (r.reviews || []).map((d) => `${d.reviewer}: ${d.decision}${d.reason ? ` (${d.reason})` : ""}`);
+      const who = (r.decisions || []).map((d) => `${d.reviewer}: ${d.decision}${d.reason ? ` (${labelOf(d.reason)})` : ""}`);
       conflict.textContent = "Reviewers disagree" + (who.length ? " — " + who.join("; ") : "") +
-        ". A third decision resolves it.";
+        ". Your decision now resolves it.";
     }
     const abstract = $("r-abstract");
     if (r.abstract) {
@@ -184,12 +184,24 @@
       abstract.textContent = "No abstract in PubMed.";
       abstract.classList.add("none");
     }
-    if (document.activeElement !== note) note.value = r.note || "";
+    if (document.activeElement !== note) note.value = r.my_note || "";
+  }
+
+  function badgeText(r) {
+    if (r.conflict) return "conflict";
+    if (!r.my_decision) return dual && r.status === "awaiting" ? "not decided by you" : "not decided";
+    let text = r.my_decision + (r.my_reason ? ` — ${labelOf(r.my_reason)}` : "");
+    if (dual) {
+      if (r.status === "awaiting") text = `you: ${text} · awaiting the other reviewer`;
+      else if (r.status === "resolved") text = `resolved: ${r.decision || "?"}`;
+      else if (r.status === "agreed") text = `agreed: ${text}`;
+    }
+    return text;
   }
 
   function renderProgress() {
-    const screened = rows.filter((r) => r.decision === "include" || r.decision === "exclude").length;
-    const maybe = rows.filter((r) => r.decision === "maybe").length;
+    const screened = rows.filter((r) => r.my_decision === "include" || r.my_decision === "exclude").length;
+    const maybe = rows.filter((r) => r.my_decision === "maybe").length;
     const conflicts = rows.filter((r) => r.conflict).length;
     let text = `${screened} of ${rows.length} screened`;
     if (maybe) text += ` · ${maybe} maybe`;
@@ -241,12 +253,19 @@
     if (!r || !open || busy) return;
     busy = true;
     hideReasons();
+    const resolving = r.conflict;
     try {
-      const result = await post(api("decisions"), {
+      const result = await post(api(resolving ? "resolutions" : "decisions"), {
         pmid: r.pmid, decision, reason: reason || null, note: note.value.trim() || null,
       });
-      merge(r, result);
-      say(`PMID ${r.pmid}: ${result.decision}${result.reason ? ` (${labelOf(result.reason)})` : ""}`, "ok");
+      Object.assign(r, {
+        my_decision: result.decision, my_reason: result.reason, my_note: result.note,
+        status: result.status, conflict: result.status === "conflict", decision: result.resolved,
+      });
+      if (dual && result.status !== "awaiting") await refresh(r.pmid);  // now visible: both decisions
+      say(`PMID ${r.pmid}: ${resolving ? "resolved as " : ""}${result.decision}` +
+        `${result.reason ? ` (${labelOf(result.reason)})` : ""}` +
+        (result.status === "conflict" ? " — the reviewers disagree" : ""), result.status === "conflict" ? "error" : "ok");
       note.blur();
       if (current < visible.length - 1) select(current + 1); else render();
     } catch (err) {
@@ -261,13 +280,12 @@
     busy = true;
     try {
       const result = await post(api("undo"), {});
-      const r = rows.find((x) => x.pmid === result.pmid);
+      const r = await refresh(result.pmid);
       if (r) {
-        merge(r, { decision: null, reason: null, note: null, ...result });
         const i = visible.indexOf(r);
         if (i >= 0) select(i); else render();
       }
-      say(`Undone: PMID ${result.pmid} (${result.undone || "decision"})`, "ok");
+      say(`Undone: PMID ${result.pmid} (${(result.undone && result.undone.decision) || "decision"})`, "ok");
     } catch (err) {
       say(err.message, "error");
     } finally {
@@ -275,11 +293,20 @@
     }
   }
 
-  function merge(r, result) {
-    for (const key of ["decision", "reason", "note", "conflict", "reviews"]) {
-      if (key in result) r[key] = result[key];
+  /* Reload one candidate as the server sees it now (after an undo, or once both reviewers
+     decided and the other's decision may be shown). */
+  async function refresh(pmid) {
+    const r = rows.find((x) => x.pmid === pmid);
+    const response = await fetch(`${api("candidates")}?pmid=${encodeURIComponent(pmid)}`, {
+      credentials: "same-origin", headers: { "X-Evidence-Token": token },
+    });
+    if (!r || !response.ok) return r;
+    const fresh = (await response.json()).candidates[0];
+    if (fresh) {
+      const { position, _text, ...keep } = fresh;  // the local order and search text stay
+      Object.assign(r, keep);
     }
-    r.reason_label = r.reason ? labelOf(r.reason) : null;
+    return r;
   }
 
   function labelOf(slug) {
@@ -345,7 +372,6 @@
 
   if (hasScores) $("f-order").querySelector('option[value="rank"]').textContent = "relevance";
   if (!open) document.querySelectorAll("#decide button").forEach((b) => { b.disabled = true; });
-  for (const r of rows) r.reason_label = r.reason ? labelOf(r.reason) : null;
   applyFilters();
   list.focus();
 })();
