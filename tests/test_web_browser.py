@@ -185,3 +185,37 @@ def test_a_cross_site_form_post_changes_nothing(store, browser, tmp_path, cli):
             evil.server_close()
     rows = json.loads(cli("review", "candidates", "gene-pad", "--json").stdout)["candidates"]
     assert all(r["decision"] is None for r in rows)
+
+
+def test_two_reviewers_are_blinded_then_the_conflict_shows_and_is_resolved(store, engine, browser, tmp_path, cli):
+    screening = pytest.importorskip("evidence.services.screening", reason="two reviewers not on this branch yet")
+    first = CANDIDATES[0][0]
+    screening.review_settings(engine, "gene-pad", reviewers=2)
+    screening.decide(engine, "gene-pad", first, "exclude", reason="wrong-population", reviewer="bob")
+    with serve(store, tmp_path, "--reviewer", "alice") as served:
+        browser.get(served.url.replace("/?", "/policies/gene-pad/screen?"))
+        _wait(browser, lambda d: _selected(d) == first)
+        badge = browser.find_element("id", "r-decision").text
+        assert "exclude" not in badge and "bob" not in browser.find_element("id", "record").text  # blinded
+        assert not browser.find_element("id", "r-conflict").is_displayed()
+        _key(browser, "i")  # alice disagrees with bob
+        _wait(browser, lambda d: "disagree" in _status(d))
+        _key(browser, "k")
+        _wait(browser, lambda d: _selected(d) == first)
+        note = browser.find_element("id", "r-conflict")
+        assert note.is_displayed() and "bob: exclude (wrong population)" in note.text and "alice: include" in note.text
+        assert browser.find_element("id", "r-decision").text == "conflict"
+        assert "1 conflict" in browser.find_element("id", "progress").text
+        from selenium.webdriver.support.ui import Select
+
+        Select(browser.find_element("id", "f-decision")).select_by_value("conflict")
+        _wait(browser, lambda d: list(_row_states(d)) == [first])
+        _screenshot(browser, tmp_path, "screen-conflict")
+
+        listed = json.loads(cli("review", "conflicts", "gene-pad", "--json").stdout)
+        assert [c["pmid"] for c in listed["conflicts"]] == [first]
+
+        _key(browser, "i")  # the third decision settles it
+        _wait(browser, lambda d: "resolved as include" in _status(d))
+    rows = json.loads(cli("review", "candidates", "gene-pad", "--json", "--reviewer", "carol").stdout)["candidates"]
+    assert {r["pmid"]: r["decision"] for r in rows}[first] == "include"
