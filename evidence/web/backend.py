@@ -20,13 +20,9 @@ DECISION_FILTERS = ("undecided", "include", "exclude", "maybe", "conflict")
 
 
 def _screening() -> Any:
-    """The screening service: `evidence.services.screening` (reviewers, ranking, conflicts)
-    where it exists, else the review service's single-reviewer functions."""
-    try:
-        from evidence.services import screening
-    except ImportError:
-        return None
-    return screening
+    """The review service when it screens with named reviewers (ranking, blinding, conflicts,
+    `undo_last`), else None: then its single-reviewer `candidates`, `decide` and `undo` serve."""
+    return review_service if hasattr(review_service, "undo_last") else None
 
 
 def policies(engine: Engine) -> list[dict[str, Any]]:
