@@ -173,3 +173,12 @@ def test_help_does_not_import_the_web_stack():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_ctrl_c_stops_the_server_cleanly(served):
+    import signal
+
+    assert _api(served, "/api/policies").ok  # serving
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(timeout=20) == 0
+    assert served.log.read_text().strip().endswith("Stopped.")

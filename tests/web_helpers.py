@@ -85,6 +85,12 @@ class Served:
         return self.url.split("token=", 1)[1]
 
 
+def _default_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def serve(db_url: str, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """`evidence --db DB serve --port 0 ARGS` as a real process; stopped (SIGTERM) at the end."""
@@ -93,6 +99,7 @@ def serve(db_url: str, tmp_path: Path, *args: str, env: dict[str, str] | None = 
         proc = subprocess.Popen(
             [sys.executable, "-m", "evidence", "--db", db_url, "serve", "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, **(env or {})},
+            preexec_fn=_default_sigint,  # Ctrl-C works even when the tests run in the background
         )  # fmt: skip
     try:
         assert proc.stdout is not None

@@ -11,14 +11,15 @@ from typing import Annotated, Optional
 import typer
 
 from evidence import console
-from evidence.cli.base import open_engine
+from evidence.cli.base import open_engine, settings
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
-def reviewer_name(explicit: str | None) -> str:
-    """--reviewer, else EVIDENCE_REVIEWER, else the OS user."""
-    name = explicit or os.environ.get("EVIDENCE_REVIEWER")
+def reviewer_name(explicit: str | None, settings: object = None) -> str:
+    """--reviewer, else EVIDENCE_REVIEWER (the settings' reviewer, where they have one), else
+    the OS user."""
+    name = (explicit or "").strip() or getattr(settings, "reviewer", None) or os.environ.get("EVIDENCE_REVIEWER")
     if not name:
         try:
             name = getpass.getuser()
@@ -59,6 +60,28 @@ def _tune_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+def _run(engine, sock: socket.socket, host: str, reviewer: str) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from evidence.web.app import create_app
+    from evidence.web.security import allowed_hosts, new_token
+
+    port = sock.getsockname()[1]
+    token = new_token()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
+    app = create_app(engine, token, reviewer=reviewer, hosts=allowed_hosts(host, port), port=port)
+    sys.stdout.write(f"http://{shown}:{port}/?token={token}\n")
+    sys.stdout.flush()
+    if host not in LOOPBACK_NAMES:
+        console.warn(f"listening on {host}: anyone who can reach this machine and has the URL "
+                     "can read and screen")  # fmt: skip
+    console.say(f"Serving the workspace as reviewer {reviewer!r}; Ctrl-C stops it.")
+    _tune_gc()
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            server_header=False, date_header=False)  # fmt: skip
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[
@@ -76,32 +99,13 @@ def serve(
     Prints the URL to open (it carries the access token) as the first line, then serves
     until Ctrl-C. Example: evidence serve --reviewer alice
     """
-    import uvicorn
-
-    from evidence.web.app import create_app
-    from evidence.web.security import allowed_hosts, new_token
-
     engine = open_engine(ctx)
+    who = reviewer_name(reviewer, settings(ctx))
     sock = _bind(host, port)
-    real_port = sock.getsockname()[1]
-    token = new_token()
-    shown = f"[{host}]" if ":" in host else host
-    if host in ("0.0.0.0", "::"):
-        shown = "127.0.0.1"
-    app = create_app(engine, token, reviewer=reviewer_name(reviewer),
-                     hosts=allowed_hosts(host, real_port), port=real_port)  # fmt: skip
-    sys.stdout.write(f"http://{shown}:{real_port}/?token={token}\n")
-    sys.stdout.flush()
-    if host not in LOOPBACK_NAMES:
-        console.warn(f"listening on {host}: anyone who can reach this machine and has the URL "
-                     "can read and screen")  # fmt: skip
-    console.say(f"Serving the workspace as reviewer {reviewer_name(reviewer)!r}; Ctrl-C stops it.")
-    _tune_gc()
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, date_header=False)  # fmt: skip
-    server = uvicorn.Server(config)
     try:
-        server.run(sockets=[sock])
+        _run(engine, sock, host, who)
+    except KeyboardInterrupt:  # Ctrl-C is the normal way out (uvicorn re-raises it after shutting down)
+        pass
     finally:
         sock.close()
         engine.dispose()
