@@ -52,8 +52,8 @@ def test_decisions():
         parse_decision("perhaps")
 
 
-def test_a_maybe_is_not_screened_yet():
-    counts = prisma_counts(0, 3, 0, 0, [("include", None), ("maybe", None), (None, None)])
+def test_maybe_is_not_a_screening_result():
+    counts = prisma_counts(2, 3, 0, 0, [("maybe", None), ("include", None), (None, None)])
     assert (counts["screened"], counts["not_screened"], counts["included"]) == (1, 2, 1)
 
 

@@ -27,7 +27,7 @@ EXCLUSION_REASONS: tuple[tuple[str, str], ...] = (
     ("other", "other"),
 )
 REASON_LABELS = dict(EXCLUSION_REASONS)
-DECISIONS = ("include", "exclude", "maybe")  # maybe: undecided for PRISMA, a later look
+DECISIONS = ("include", "exclude", "maybe")  # "maybe": undecided, to come back to
 
 
 def parse_reason(value: str) -> str:
@@ -45,7 +45,7 @@ def parse_reason(value: str) -> str:
 def parse_decision(value: str) -> str:
     text = value.strip().lower()
     aliases = {"i": "include", "e": "exclude", "m": "maybe", "included": "include",
-               "excluded": "exclude"}  # fmt: skip
+               "excluded": "exclude", "?": "maybe"}  # fmt: skip
     text = aliases.get(text, text)
     if text not in DECISIONS:
         raise InputError(f"unknown decision {value!r}", hint="use include, exclude or maybe")
@@ -63,7 +63,7 @@ def prisma_counts(
     tally: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for decision, reason in decisions:
-        # a "maybe" is not a screening decision yet: it counts as not screened
+        # "maybe" (and a conflict between reviewers, decision None) is not a screening result
         tally[decision if decision in ("include", "exclude") else "not screened"] += 1
         if decision == "exclude":
             reasons[reason or "other"] += 1
