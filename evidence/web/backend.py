@@ -1,9 +1,10 @@
 """The one module of the workspace that calls `evidence.services`: each function is one use-case
 a route needs, shaped for the pages and the JSON API.
 
-It is deliberately thin. It follows the review service as it grows (reviewers, relevance,
-blinding, conflicts): a feature the service offers is passed through, one it does not yet offer
-is left out (a missing field is None), so the routes and templates never change shape.
+It is deliberately thin: the screening functions are the ones `evidence review candidates|
+decide|resolve|undo` call (named reviewers, relevance ranking, blinding, conflicts), so a
+decision made in the browser is the same Decision row; rows are given every field the page
+reads, so the templates never test for a missing key.
 """
 
 from __future__ import annotations
@@ -12,17 +13,10 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from evidence.errors import InputError
 from evidence.services import review as review_service
 
 # the filters the screen page offers over the candidates' decision
 DECISION_FILTERS = ("undecided", "include", "exclude", "maybe", "conflict")
-
-
-def _screening() -> Any:
-    """The review service when it screens with named reviewers (ranking, blinding, conflicts,
-    `undo_last`), else None: then its single-reviewer `candidates`, `decide` and `undo` serve."""
-    return review_service if hasattr(review_service, "undo_last") else None
 
 
 def policies(engine: Engine) -> list[dict[str, Any]]:
@@ -68,11 +62,7 @@ def search_terms(engine: Engine, policy_id: str) -> dict[str, list[str]]:
 def candidates(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
     """The current cycle's candidates as this reviewer may see them (the other reviewer's
     decision stays hidden until both decided), most relevant first when they are ranked."""
-    service = _screening()
-    if service is not None:
-        view = service.candidates(engine, policy_id, reviewer=reviewer, order="relevance")
-    else:
-        view = review_service.candidates(engine, policy_id)
+    view = review_service.candidates(engine, policy_id, reviewer=reviewer, order="relevance")
     rows = [_row(r, n) for n, r in enumerate(view["candidates"], 1)]
     return {**{k: v for k, v in view.items() if k != "candidates"}, "policy": policy_id,
             "reviewer": view.get("reviewer", reviewer),
@@ -108,23 +98,13 @@ def decide(
 ) -> dict[str, Any]:
     """One decision, the same call (and the same row) as `evidence review decide`; `resolve`
     makes it the third decision that settles a conflict (`evidence review resolve`)."""
-    service = _screening()
-    if service is None:
-        if resolve:
-            raise InputError("this store has one reviewer per candidate: there is no conflict to resolve")
-        result = review_service.decide(engine, policy_id, pmid, decision, reason=reason, note=note)
-        return {**result, "reviewer": reviewer, "status": "agreed", "resolved": result["decision"]}
-    func = service.resolve_conflict if resolve else service.decide
+    func = review_service.resolve_conflict if resolve else review_service.decide
     return func(engine, policy_id, pmid, decision, reason=reason, note=note, reviewer=reviewer)
 
 
 def undo(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
     """Take back this reviewer's latest decision in the open cycle."""
-    service = _screening()
-    if service is None:
-        result = review_service.undo(engine, policy_id)
-        return {**result, "undone": {"decision": result["undone"]}, "reviewer": reviewer}
-    return service.undo_last(engine, policy_id, reviewer=reviewer)
+    return review_service.undo_last(engine, policy_id, reviewer=reviewer)
 
 
 def _design_rank(design: str) -> int:
