@@ -46,6 +46,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
 	$(BIN)/python -m evidence.review.evaluate
+	$(BIN)/python bench/match_eval.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

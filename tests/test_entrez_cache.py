@@ -75,7 +75,9 @@ def test_offline_reads_what_an_online_run_cached(fake_eutils):
 @pytest.mark.parametrize(
     ("body", "endpoint", "ok"),
     [
-        (b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n</PubmedArticleSet>', "efetch.fcgi", True),
+        # an empty set for PMIDs that were asked is never kept (issue #15)
+        (b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n</PubmedArticleSet>', "efetch.fcgi", False),
+        (b"<PubmedArticleSet>\n<PubmedArticle>x</PubmedArticle></PubmedArticleSet>", "efetch.fcgi", True),
         (
             b'<?xml version="1.0" ?>\n<PubmedArticleSet>\n<PubmedArticle><Medline',
             "efetch.fcgi",
@@ -110,4 +112,5 @@ def test_the_corpus_error_bodies_are_refused(shared):
     empty = (
         shared / "corpora" / "eutils-real" / "metapub" / "pmid_xml" / "37909814.xml"
     ).read_bytes()
-    assert usable_response(_response(empty, "http://x/efetch.fcgi"))
+    # NCBI's real answer for an unavailable PMID: not kept, so a transient one is asked again
+    assert not usable_response(_response(empty, "http://x/efetch.fcgi"))

@@ -180,3 +180,31 @@ def test_ecitmatch_answers_in_ncbis_plain_text(shared, fake_eutils):
 def test_api_key_is_redacted_in_the_log(fake_eutils):
     get(fake_eutils, "esearch.fcgi", db="pubmed", term="x", api_key="a-secret-key-123")
     assert fake_eutils.requests[0]["params"]["api_key"] == "REDACTED"
+
+
+@pytest.mark.parametrize(
+    ("term", "hits"),
+    [
+        ("limb[ti] AND ischemia[ti]", ["90000011"]),  # [ti] is the title alone
+        ("bone[ti]", []),  # "bone" is only in the abstract
+        ("bone[tiab]", ["90000011"]),
+        ("prochazka[au]", ["90000011"]),  # accents folded, as PubMed does
+        ("prochazka v[au]", ["90000011"]),  # initials from the start
+        ("prochazka x[au]", []),
+        ("prochaz[au]", []),  # a surname is not a prefix search
+        ("gumulec[au]", ["90000011"]),
+        ("gumulec[1au]", []),  # [1au]: the first author only
+        ("2018[dp]", ["90000011"]),
+        ("2017:2019[dp] AND limb[ti]", ["90000011"]),
+        ("2019[dp]", []),
+    ],
+)
+def test_esearch_field_tags_behave_as_pubmed(fake_eutils, term, hits):
+    fake_eutils.add_article(
+        "90000011",
+        title="Cells for critical limb ischemia.",
+        abstract="Bone marrow cells were given.",
+        year=2018,
+        authors=["Procházka V", "Gumulec J"],
+    )
+    assert fake_eutils.search(term, None, None, "edat") == hits

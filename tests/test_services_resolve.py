@@ -97,6 +97,7 @@ def test_unknown_pmids_are_recorded_then_cleared_when_found(engine, fake_eutils)
 def test_ecitmatch_fills_matched_pmid_and_fetches_it(engine, fake_eutils):
     fake_eutils.add_article(
         "90000077",
+        title="Peripheral artery disease.",
         journal_iso="Circulation",
         year=2016,
         volume="133",

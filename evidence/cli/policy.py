@@ -152,7 +152,7 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
                 first,
                 r["year"],
                 r["journal"],
-                r["pmid"],
+                _pmid_cell(r),
                 r["design"] or "",
                 r["evidence_level"] if r["evidence_level"] is not None else "",
                 r["role"] or "",
@@ -164,3 +164,41 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
         rows,
         title=f"{len(rows)} reference{'' if len(rows) == 1 else 's'}",
     )
+    _print_open_matches(v)
+
+
+def _pmid_cell(r: dict) -> str:  # type: ignore[type-arg]
+    """The cited PMID, or the matched one with its status ("12345678?" while unconfirmed)."""
+    if r["pmid"]:
+        return r["pmid"] + ("!" if r.get("match_status") == "suggested" else "")
+    if r.get("matched_pmid"):
+        return r["matched_pmid"] + ("" if r.get("match_status") == "confirmed" else "?")
+    return "ambiguous" if r.get("match_status") == "ambiguous" else ""
+
+
+def _print_open_matches(v: dict) -> None:  # type: ignore[type-arg]
+    """What the user must decide: unconfirmed matches, ambiguous pairs, suggested corrections."""
+    lines = []
+    for r in v["references"]:
+        status = r.get("match_status")
+        if status == "matched, unconfirmed":
+            lines.append(f"  {r['number']}: PMID {r['matched_pmid']} found from the citation (unconfirmed)")
+        elif status in ("ambiguous", "suggested"):
+            what = (
+                "two close records"
+                if status == "ambiguous"
+                else f"printed PMID {r['pmid']} looks wrong; the citation matches"
+            )
+            lines.append(f"  {r['number']}: {what}:")
+            for c in r.get("match_candidates") or []:
+                lines.append(
+                    f"      PMID {c['pmid']} ({c.get('score')}): {c.get('first_author') or '?'}, "
+                    f"{c.get('year') or '?'}, {c.get('journal') or '?'}: {c.get('title') or ''}"
+                )
+    if lines:
+        out = console.out
+        out.print(
+            f"To decide (evidence resolve {v['id']} --accept [--ref N] [--pmid PMID]):", markup=False
+        )
+        for line in lines:
+            out.print(line, markup=False, soft_wrap=True)

@@ -4,7 +4,9 @@ What it refuses to keep matters as much as what it keeps. NCBI answers trouble w
 (an `<ERROR>` body, the HTML block page) or with truncated XML; a cache that stores one of
 those serves it back for a month (biocommons/eutils#134). `usable_response` is the filter:
 only complete answers of the expected shape are stored, and the client also deletes an entry
-whose body later fails to parse. The API key, email and tool name are ignored parameters, so
+whose body later fails to parse. An efetch answer holding none of the PMIDs asked is not kept
+either: a transient empty `<PubmedArticleSet>` cached for a month would call good PMIDs
+deleted on every run. The API key, email and tool name are ignored parameters, so
 they are neither part of the cache keys nor stored with the request (URL or POST body).
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -22,6 +24,7 @@ from evidence.config import Settings
 
 SECRET_PARAMS = ["api_key", "email", "tool"]
 _ERROR_ELEMENT = re.compile(rb"<ERROR>\s*[^<\s]")
+_RECORD = re.compile(rb"<Pubmed(?:Book)?Article[\s>]")
 _XML_ROOTS = {
     "efetch.fcgi": b"</PubmedArticleSet>",
     "esearch.fcgi": b"</eSearchResult>",
@@ -55,6 +58,11 @@ def make_session(settings: Settings) -> CachedSession:
     return session
 
 
+def expiry_for(settings: Settings) -> datetime:
+    """When an answer stored now stops being fresh (what requests-cache's expire_after gives)."""
+    return datetime.now(timezone.utc) + timedelta(days=settings.cache_days)
+
+
 def endpoint_of(url: str) -> str:
     return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
@@ -78,6 +86,10 @@ def usable_response(response: requests.Response) -> bool:
             and ("error" in data or "ERROR" in str(data.get("esearchresult", "")))
         )
     closing = _XML_ROOTS.get(endpoint)
+    if endpoint == "efetch.fcgi" and not head.startswith(b"<"):
+        return False  # text mode: asked only to explain missing PMIDs, never kept
     if closing is not None:
+        if endpoint == "efetch.fcgi" and not _RECORD.search(body):
+            return False  # none of the PMIDs asked: NCBI's trouble or a real miss, ask again
         return body.rstrip().endswith(closing) and not _ERROR_ELEMENT.search(body)
     return True  # ecitmatch's plain text and anything else already checked for HTML

@@ -10,6 +10,19 @@ block page. A body that fails to parse is removed from the cache before the retr
 efetch sends up to 200 PMIDs per request, by GET for short lists (<= 20 ids, easy to read in
 logs) and by POST above that, as NCBI asks for long lists; so N PMIDs cost ceil(N/200)
 requests. The API key never appears in an error message or log line (`redact`).
+
+What the network may not do to us (`_transmit`):
+  * redirect us elsewhere: redirects are never followed to another host (scheme, host and
+    port of the configured E-utilities URL), so the API key and the request body stay there;
+    a same-host redirect is followed by hand, keeping the method and the body (requests
+    would turn a 302 POST into a GET without the ids);
+  * hang: each request has an overall deadline (connect + headers + body), checked between
+    reads of whatever the socket has, so a body trickling one byte every 2 s is abandoned;
+  * flood: an answer larger than MAX_BYTES (per 200 records) is refused before it is kept;
+  * lie by omission: an efetch that returns none of the PMIDs asked is not cached, and the
+    missing PMIDs are explained by one text-mode efetch (NCBI says there which PMID is "not
+    available" and which "is a duplicate of" another, i.e. merged).
+`cancel()` (Ctrl-C) stops every later send and backoff sleep at once.
 """
 
 from __future__ import annotations
@@ -18,17 +31,20 @@ import logging
 import math
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from lxml import etree
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from evidence.config import Settings
-from evidence.entrez.cache import make_session
+from evidence.entrez.cache import expiry_for, make_session, usable_response
 from evidence.entrez.parse import ParseError, parse_efetch
 from evidence.entrez.ratelimit import RateLimiter, limiter_for
 from evidence.errors import EntrezError, EntrezUnavailable
@@ -38,11 +54,19 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BATCH = 200
+CITMATCH_BATCH = 50  # citations per ECitMatch request (a GET: they travel in the URL)
 GET_MAX_IDS = 20
-TIMEOUT = (10.0, 60.0)  # connect, read
+TIMEOUT = (10.0, 60.0)  # connect, read (each wait for the socket)
+DEADLINE = 120.0  # the whole request, however the answer trickles in
+MAX_BYTES = 64 * 2**20  # per 200 records (or per answer of the other E-utilities)
+MAX_REDIRECTS = 3
+REDIRECTS = (301, 302, 303, 307, 308)
 MAX_TRIES = 6
 UNREACHABLE_TRIES = 2  # refused / DNS failure: NCBI is not there, say so quickly
 ESEARCH_CAP = 9999  # PubMed's esearch serves the first 9,999 hits of a query only
+NOTHING_RETURNED = "NCBI returned nothing for this PMID (asked again next run)"
+_DUPLICATE = re.compile(r"PMID (\d+) is a duplicate of PMID (\d+)")
+_NOT_AVAILABLE = re.compile(r"The following PMID is not available: (\d+)")
 _KEY = re.compile(r"(api_key=)[^&\s'\"]+")
 _XML = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False)
 ProgressCallback = Callable[[int, int], None]
@@ -72,6 +96,14 @@ class SearchResult:
     not_found: list[str] = field(default_factory=list)  # ErrorList/PhraseNotFound
 
 
+class Cancelled(EntrezUnavailable):
+    """The user stopped the run (Ctrl-C): nothing more is sent."""
+
+
+class _TooLarge(EntrezError):
+    pass
+
+
 class _Retry(Exception):
     """A transient failure worth another try; `wait` overrides the backoff (429)."""
 
@@ -92,10 +124,17 @@ class EntrezClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 20.0,
         limiter: RateLimiter | None = None,
+        deadline: float = DEADLINE,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self.settings = settings
         self.session = session if session is not None else make_session(settings)
+        # the network goes through a plain session: the answer is read under our deadline and
+        # size bound, then stored in the cache by hand (requests-cache reads bodies whole)
+        self._net = requests.Session() if hasattr(self.session, "cache") else self.session
         self._sleep = sleep
+        self._cancel = threading.Event()
+        self.deadline, self.max_bytes = deadline, max_bytes
         self.timeout = timeout
         self.max_tries = max_tries
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
@@ -109,6 +148,21 @@ class EntrezClient:
 
     def close(self) -> None:
         self.session.close()
+        if self._net is not self.session:
+            self._net.close()
+
+    def cancel(self) -> None:
+        """Stop: no request is sent and no backoff slept after this (threads included)."""
+        self._cancel.set()
+
+    def _pause(self, seconds: float) -> None:
+        if self._cancel.is_set():
+            raise Cancelled("stopped by the user")
+        if self._sleep is time.sleep:
+            if self._cancel.wait(seconds):
+                raise Cancelled("stopped by the user")
+        else:
+            self._sleep(seconds)
 
     def __enter__(self) -> EntrezClient:
         return self
@@ -134,6 +188,95 @@ class EntrezClient:
         if method == "POST":
             return self.session.request("POST", url, data=params, timeout=self.timeout, **cache_kw)
         return self.session.request("GET", url, params=params, timeout=self.timeout, **cache_kw)
+
+    # ------------------------------------------------------------ the wire
+
+    def _same_host(self, url: str) -> bool:
+        home, there = urlsplit(self.settings.eutils_url), urlsplit(url)
+        return (home.scheme, home.hostname, home.port) == (there.scheme, there.hostname, there.port)
+
+    def _transmit(
+        self, endpoint: str, method: str, url: str, params: dict[str, Any], limit: int
+    ) -> requests.Response:
+        """Send once, following same-host redirects by hand; the body is read in full."""
+        deadline = time.monotonic() + self.deadline
+        target, query = url, params
+        for _ in range(MAX_REDIRECTS + 1):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise requests.Timeout("deadline")
+            timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
+            kw = {"data": query} if method == "POST" else {"params": query}
+            response = self._net.request(
+                method, target, timeout=timeout, allow_redirects=False, stream=True, **kw
+            )
+            location = response.headers.get("Location")
+            if response.status_code not in REDIRECTS or not location:
+                self._read_body(response, deadline, limit, endpoint)
+                return response
+            response.close()
+            target = urljoin(response.url, location)
+            if not self._same_host(target):
+                there = urlsplit(target)
+                raise EntrezError(
+                    f"NCBI {endpoint} answered with a redirect to another host "
+                    f"({there.scheme}://{there.netloc}); not followed, nothing was sent there"
+                )
+            if method == "GET" and urlsplit(target).query:
+                query = None  # the Location carries its own query, as a browser would send it
+        raise EntrezError(f"NCBI {endpoint}: more than {MAX_REDIRECTS} redirects; not followed")
+
+    def _read_body(
+        self, response: requests.Response, deadline: float, limit: int, endpoint: str
+    ) -> None:
+        """Read what the socket has, chunk by chunk, until the end, the deadline or the bound."""
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            response.close()
+            raise _TooLarge(self._too_large(endpoint, limit))
+        chunks, size = [], 0
+        raw = response.raw
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or self._cancel.is_set():
+                    raise requests.Timeout("deadline")
+                _socket_timeout(raw, min(self.timeout[1], left))
+                chunk = raw.read1(1 << 16, decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge(self._too_large(endpoint, limit))
+                chunks.append(chunk)
+        except (ReadTimeoutError, TimeoutError) as exc:
+            raise requests.Timeout(str(exc)) from None
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(str(exc)) from None
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        response.close()
+
+    def _too_large(self, endpoint: str, limit: int) -> str:
+        return (
+            f"NCBI's answer to {endpoint} is larger than {limit // 2**20} MB; refused "
+            "and not cached"
+        )
+
+    def _keep(self, response: requests.Response) -> None:
+        """Store a checked answer in the HTTP cache (when there is one)."""
+        cache = getattr(self.session, "cache", None)
+        if cache is None or response.history or not usable_response(response):
+            return
+        try:
+            cache.save_response(response, expires=expiry_for(self.settings))
+        except Exception:  # pragma: no cover - the cache is optional; the answer is not lost
+            log.warning("could not store an answer in the HTTP cache")
 
     def _forget(self, response: requests.Response) -> None:
         cache = getattr(self.session, "cache", None)
@@ -178,17 +321,23 @@ class EntrezClient:
         full: dict[str, Any],
         parse: Callable[[bytes], T],
     ) -> T:
-        kw = {"force_refresh": True} if hasattr(self.session, "cache") else {}
         last = ""
         unreachable = 0
+        limit = self.max_bytes * max(1, math.ceil(len(str(full.get("id", "")).split(",")) / BATCH))
         for attempt in range(self.max_tries):
             if attempt:
                 self.retries += 1
+            if self._cancel.is_set():
+                raise Cancelled("stopped by the user")
             self.limiter.acquire()
+            if self._cancel.is_set():
+                raise Cancelled("stopped by the user")
             self.requests_made += 1
             try:
-                response = self._send(method, url, full, **kw)
-                return self._check(response, parse)
+                response = self._transmit(endpoint, method, url, full, limit)
+                result = self._check(response, parse)
+                self._keep(response)
+                return result
             except _Retry as exc:
                 last = str(exc)
                 if exc.penalty:
@@ -200,7 +349,7 @@ class EntrezClient:
                     if unreachable >= UNREACHABLE_TRIES:
                         raise EntrezUnavailable(f"NCBI E-utilities unreachable ({last})") from None
             except requests.Timeout:
-                last = f"{endpoint}: no answer within {self.timeout[1]:.0f} s"
+                last = f"{endpoint}: no complete answer within the deadline ({self.deadline:.0f} s)"
             except (
                 requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError,
@@ -208,7 +357,7 @@ class EntrezClient:
                 last = f"{endpoint}: broken answer ({type(exc).__name__})"
             log.info("retrying %s after: %s", endpoint, self._redact(last))
             if attempt + 1 < self.max_tries:
-                self._sleep(self._backoff(attempt))
+                self._pause(self._backoff(attempt))
         raise EntrezError(
             f"NCBI {endpoint} failed after {self.max_tries} tries: {self._redact(last)}"
         )
@@ -263,14 +412,36 @@ class EntrezClient:
             seen = {a.pmid for a in articles}
             result.articles.extend(a for a in articles if a.pmid in set(batch))
             result.from_cache += len(articles) if from_cache else 0
-            for p in batch:
-                if p not in seen:
-                    result.missing[p] = "not in PubMed (deleted or never existed)"
+            lost = [p for p in batch if p not in seen]
+            if lost:
+                result.missing.update(self.explain_missing(lost))
             done += len(batch)
             if progress:
                 progress(done, len(wanted))
         result.requests = self.requests_made - before
         return result
+
+    def explain_missing(self, pmids: Sequence[str]) -> dict[str, str]:
+        """Why efetch's XML left these PMIDs out, from one text-mode efetch: NCBI writes
+        "The following PMID is not available" (deleted, never existed) or "PMID A is a
+        duplicate of PMID B" (merged) there. A PMID it says nothing about was simply not
+        returned: it is asked again next run (the empty answer was not cached)."""
+        reasons = {p: NOTHING_RETURNED for p in pmids}
+        params = {"db": "pubmed", "id": ",".join(pmids)}
+        method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
+        try:
+            text, _ = self._call("efetch.fcgi", params, _check_text, method)
+        except Cancelled:
+            raise
+        except EntrezError:
+            return reasons
+        for old, new in _DUPLICATE.findall(text):
+            if old in reasons:
+                reasons[old] = f"merged into PMID {new} (PubMed replaced PMID {old} by {new})"
+        for gone in _NOT_AVAILABLE.findall(text):
+            if gone in reasons:
+                reasons[gone] = "not in PubMed (deleted or never existed)"
+        return reasons
 
     def efetch_batch(self, pmids: Sequence[str]) -> tuple[list[Article], bool]:
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
@@ -390,42 +561,48 @@ class EntrezClient:
     def ecitmatch(self, citations: list[dict[str, Any]]) -> dict[str, str | None]:
         """Match citations to PMIDs; key -> PMID, or None (see `citmatch_reasons`).
 
-        Each citation is a dict with journal, year, volume, first_page, author and key. A
-        `|` inside a field would shift NCBI's columns, so it is replaced by a space.
+        Each citation is a dict with journal, year, volume, first_page, author and key;
+        CITMATCH_BATCH of them per request (the citations travel in the URL). A `|` inside a
+        field would shift NCBI's columns, so it is replaced by a space. An AMBIGUOUS answer
+        that lists its candidates keeps them in `citmatch_candidates` (key -> PMIDs).
         """
         self.citmatch_reasons: dict[str, str] = {}
-        if not citations:
-            return {}
+        self.citmatch_candidates: dict[str, list[str]] = {}
+        answers: dict[str, str | None] = {str(c.get("key")): None for c in citations}
+        for start in range(0, len(citations), CITMATCH_BATCH):
+            self._ecitmatch_batch(citations[start : start + CITMATCH_BATCH], answers)
+        for key, value in answers.items():
+            if value is None and key not in self.citmatch_reasons:
+                self.citmatch_reasons[key] = "not found"
+        return answers
+
+    def _ecitmatch_batch(
+        self, citations: list[dict[str, Any]], answers: dict[str, str | None]
+    ) -> None:
         lines = []
         for c in citations:
-            fields = [
-                c.get("journal"),
-                c.get("year"),
-                c.get("volume"),
-                c.get("first_page"),
-                c.get("author"),
-                c.get("key"),
-            ]
+            fields = [c.get(k) for k in ("journal", "year", "volume", "first_page", "author", "key")]
             lines.append("|".join(str(f or "").replace("|", " ").strip() for f in fields) + "|")
         params = {"db": "pubmed", "retmode": "xml", "bdata": "\r".join(lines)}
         text, _ = self._call("ecitmatch.cgi", params, _check_text)
-        answers: dict[str, str | None] = {str(c.get("key")): None for c in citations}
         for line in text.splitlines():
             parts = line.split("|")
             if len(parts) < 7:
                 continue
             key, value = parts[5].strip(), parts[6].strip()
+            if key not in answers:
+                continue
             if value.isdigit():
                 answers[key] = value
+                continue
+            answers[key] = None
+            if value.startswith("AMBIGUOUS"):
+                self.citmatch_reasons[key] = "ambiguous"
+                listed = re.findall(r"\d{1,9}", value.partition(" ")[2])
+                if "citations" not in value and listed:
+                    self.citmatch_candidates[key] = listed
             else:
-                answers[key] = None
-                self.citmatch_reasons[key] = (
-                    "ambiguous" if value.startswith("AMBIGUOUS") else "not found"
-                )
-        for key, value in answers.items():
-            if value is None and key not in self.citmatch_reasons:
                 self.citmatch_reasons[key] = "not found"
-        return answers
 
 
 # ---------------------------------------------------------------- parsers for small answers
@@ -501,6 +678,16 @@ def _is_unreachable(exc: BaseException) -> bool:
             "nodename nor servname",
         )
     )
+
+
+def _socket_timeout(raw: Any, seconds: float) -> None:
+    """Bound the next socket wait by what is left of the deadline (best effort)."""
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(0.01, seconds))
+        except OSError:
+            pass
 
 
 def batches_needed(n: int) -> int:

@@ -11,9 +11,10 @@ the exit code.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -22,9 +23,22 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidence.entrez.client import BATCH, EntrezClient, FetchResult
-from evidence.errors import EntrezError, EntrezUnavailable
+from evidence.errors import EntrezError, EntrezUnavailable, InputError
 from evidence.flags.citation import check_citation
 from evidence.records import Article, Citation
+from evidence.services.match import (
+    AMBIGUOUS,
+    CONFIRMED,
+    MATCHED,
+    NO_BETTER,
+    NOT_ARTICLE,
+    NOT_FOUND,
+    SUGGESTED,
+    Found,
+    candidates_json,
+    citmatch_fields,
+    find,
+)
 from evidence.services.policy import current_references, get_policy
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
@@ -32,6 +46,7 @@ from evidence.store.upsert import upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
+INTERRUPTED_REASON = "not fetched: stopped by the user"
 FETCH_AHEAD = 2  # batches in flight at once; the rate limiter still spaces the sends
 
 
@@ -44,12 +59,16 @@ class ResolveSummary:
     flagged: int = 0  # references with at least one citation flag
     requests: int = 0  # requests sent to NCBI
     unreachable: str | None = None  # why NCBI could not be used, if it could not
-    matched: int = 0  # references without a PMID that ECitMatch matched
+    matched: int = 0  # references without a PMID matched this run (unconfirmed until accepted)
+    ambiguous: int = 0  # references with two close candidates, kept for the user to choose
+    not_articles: int = 0  # books, reports, web pages: never given a PMID
+    suggested: dict[str, str] = field(default_factory=dict)  # ref number -> PMID(s) the citation matches
     references: int = 0
+    interrupted: bool = False  # Ctrl-C: what was stored stays; the rest was not done
 
     @property
     def partial(self) -> bool:
-        return bool(self.unresolved) or self.unreachable is not None
+        return bool(self.unresolved) or self.unreachable is not None or self.interrupted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,9 +96,13 @@ def resolve(
         summary.unreachable = str(exc)
     except EntrezError as exc:  # a batch that kept failing: keep what is stored, say why
         summary.unreachable = str(exc)
+    except KeyboardInterrupt:  # stop every thread's sends and sleeps; finished batches stay
+        client.cancel()
+        summary.interrupted = True
     finally:
         summary.requests = client.requests_made - before
-    summary.flagged = _check_citations(engine, refs)
+    if not summary.interrupted:
+        summary.flagged = _check_citations(engine, client, refs, refresh, summary)
     _tally(engine, _pmids(refs), summary)
     return summary
 
@@ -121,18 +144,8 @@ def _stored(engine: Engine, pmids: list[str]) -> set[str]:
 
 def citmatch_query(ref: m.Reference) -> dict[str, Any] | None:
     """The ECitMatch fields of a reference, or None when it lacks journal or year."""
-    if not ref.journal or not ref.year:
-        return None
-    first_page = (ref.pages or "").split("-")[0].strip() or None
-    author = ref.authors[0] if ref.authors else None
-    return {
-        "journal": ref.journal,
-        "year": ref.year,
-        "volume": ref.volume,
-        "first_page": first_page,
-        "author": author,
-        "key": str(ref.id),
-    }
+    fields_ = citmatch_fields(citation_record(ref))
+    return None if fields_ is None else fields_ | {"key": str(ref.id)}
 
 
 def _match_citations(
@@ -142,28 +155,97 @@ def _match_citations(
     refresh: bool,
     summary: ResolveSummary,
 ) -> int:
-    """Look up references without a PMID with ECitMatch; returns how many were looked up."""
-    todo = [r for r in refs if refresh or r.match_status is None]
-    queries = {str(r.id): q for r in todo if (q := citmatch_query(r)) is not None}
-    if not queries:
+    """Find PMIDs for references that print none; returns how many were looked at.
+
+    Done once per reference (again with --refresh); a reference that is not a journal
+    article is marked so and never given a PMID."""
+    todo = [
+        r for r in refs
+        if r.id is not None and r.match_status != CONFIRMED and (refresh or r.match_status is None)
+    ]
+    if not todo:
         return 0
-    answers = client.ecitmatch(list(queries.values()))
-    reasons = getattr(client, "citmatch_reasons", {})
+    citations = {str(r.id): citation_record(r) for r in todo}
+    found = find(client, citations, save=lambda arts: _save_batch(engine, arts, {}))
     with transaction(engine) as session:
-        for key, query in queries.items():
+        for key, citation in citations.items():
             ref = session.get(m.Reference, int(key))
             if ref is None:
                 continue
-            pmid = answers.get(key)
-            line = "|".join(
-                str(query[k] or "") for k in ("journal", "year", "volume", "first_page", "author")
-            )
-            ref.matched_pmid = pmid
-            ref.match_status = "matched, unconfirmed" if pmid else reasons.get(key, "not found")
-            ref.match_method = f"ecitmatch: {line}"
+            _apply(ref, citation, found.get(key), summary)
             session.add(ref)
-            summary.matched += 1 if pmid else 0
-    return len(queries)
+    return len(todo)
+
+
+def _apply(ref: m.Reference, citation: Citation, found: Found | None, summary: ResolveSummary) -> None:
+    if citation.kind != "article" or found is None:
+        ref.matched_pmid, ref.match_status, ref.match_candidates = None, NOT_ARTICLE, []
+        ref.match_method = f"not matched: the reference is a {citation.kind}"
+        summary.not_articles += 1
+        return
+    verdict = found.verdict
+    ref.match_method = found.method
+    ref.match_candidates = candidates_json(verdict.candidates) if verdict.status != "not found" else []
+    if verdict.status == "matched":
+        ref.matched_pmid, ref.match_status = verdict.pmid, MATCHED
+        summary.matched += 1
+    elif verdict.status == "ambiguous":
+        ref.matched_pmid, ref.match_status = None, AMBIGUOUS
+        summary.ambiguous += 1
+    else:
+        ref.matched_pmid, ref.match_status = None, NOT_FOUND
+
+
+# ---------------------------------------------------------------- typo correction
+
+
+def _suggest_corrections(
+    engine: Engine,
+    client: EntrezClient,
+    refs: list[m.Reference],
+    wrong: set[int],
+    refresh: bool,
+    summary: ResolveSummary,
+) -> None:
+    """A printed PMID whose record is not the cited work: find the PMID the citation
+    matches and keep it as a suggestion (never in place of the printed one)."""
+    todo = [
+        r for r in refs
+        if r.id in wrong and r.pmid and r.match_status != CONFIRMED
+        and (refresh or r.match_status is None)
+    ]
+    if not todo:
+        return
+    citations = {str(r.id): citation_record(r) for r in todo}
+    found = find(client, citations, save=lambda arts: _save_batch(engine, arts, {}))
+    with transaction(engine) as session:
+        for key in citations:
+            ref = session.get(m.Reference, int(key))
+            result = found.get(key)
+            if ref is None:
+                continue
+            better = [
+                c for c in (result.verdict.candidates if result else ())
+                if result and result.verdict.status != "not found" and c.pmid != ref.pmid
+            ]
+            ref.match_candidates = candidates_json(tuple(better))
+            ref.match_status = SUGGESTED if better else NO_BETTER
+            ref.match_method = result.method if result else None
+            session.add(ref)
+            if better:
+                summary.suggested[str(ref.number)] = ",".join(c.pmid for c in better)
+
+
+def suggestion_note(ref: m.Reference) -> str:
+    """The words added to a pmid-likely-wrong flag when the citation matches another PMID."""
+    if ref.match_status != SUGGESTED or not ref.match_candidates:
+        return ""
+    pmids = " or ".join(str(c["pmid"]) for c in ref.match_candidates)
+    how = "--accept --ref {n}" if len(ref.match_candidates) == 1 else "--accept --ref {n} --pmid PMID"
+    return (
+        f"; the citation matches PMID {pmids} (a typo in the printed PMID?); "
+        f"accept with `evidence resolve {ref.policy_id} {how.format(n=ref.number)}`"
+    )
 
 
 # ---------------------------------------------------------------- efetch
@@ -204,6 +286,23 @@ def _fetch(
         saved(batch, client.fetch_articles(batch))
 
 
+def _in_background(fn: Callable[[list[str]], FetchResult], batch: list[str]) -> Future[FetchResult]:
+    """Run one fetch in a daemon thread. Not a ThreadPoolExecutor: its threads are joined at
+    exit, so Ctrl-C during a slow request or a 503 backoff would wait for them (38 s seen)."""
+    future: Future[FetchResult] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn(batch))
+        except BaseException as exc:  # handed to the waiting thread
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="efetch", daemon=True).start()
+    return future
+
+
 def _fetch_in_flight(
     client: EntrezClient,
     batches: list[list[str]],
@@ -211,25 +310,24 @@ def _fetch_in_flight(
 ) -> list[list[str]]:
     """Fetch with FETCH_AHEAD requests in flight, save in order; return the batches that failed."""
     queue, failed = deque(batches), []
-    with ThreadPoolExecutor(max_workers=FETCH_AHEAD, thread_name_prefix="efetch") as pool:
-        pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
-        try:
-            while queue or pending:
-                while queue and len(pending) < FETCH_AHEAD:
-                    batch = queue.popleft()
-                    pending.append((batch, pool.submit(client.fetch_articles, batch)))
-                batch, future = pending.popleft()
-                try:
-                    result = future.result()
-                except EntrezUnavailable:
-                    raise
-                except EntrezError:
-                    failed.append(batch)
-                    continue
-                saved(batch, result)
-        finally:
-            for _, future in pending:
-                future.cancel()
+    pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
+    try:
+        while queue or pending:
+            while queue and len(pending) < FETCH_AHEAD:
+                batch = queue.popleft()
+                pending.append((batch, _in_background(client.fetch_articles, batch)))
+            batch, future = pending.popleft()
+            try:
+                result = future.result()
+            except EntrezUnavailable:
+                raise
+            except EntrezError:
+                failed.append(batch)
+                continue
+            saved(batch, result)
+    except KeyboardInterrupt:
+        client.cancel()  # the threads in flight stop at their next send or sleep
+        raise
     return failed
 
 
@@ -292,10 +390,30 @@ def _citation_flags(engine: Engine, refs: list[m.Reference]) -> dict[int, list[t
     return found
 
 
-def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
-    """Replace each checked reference's flags; returns how many references carry flags."""
+def _check_citations(
+    engine: Engine,
+    client: EntrezClient | None,
+    refs: list[m.Reference],
+    refresh: bool = False,
+    summary: ResolveSummary | None = None,
+) -> int:
+    """Replace each checked reference's flags; returns how many references carry flags.
+
+    A printed PMID flagged as likely wrong gets a suggestion first (when NCBI can be asked),
+    and the flag says which PMID the citation matches."""
     found = _citation_flags(engine, refs)
-    rows = [{"reference_id": rid, "kind": k, "detail": d} for rid, flags in found.items() for k, d in flags]
+    wrong = {rid for rid, flags in found.items() if any(k == "pmid-likely-wrong" for k, _ in flags)}
+    if wrong and client is not None and summary is not None and summary.unreachable is None:
+        try:
+            _suggest_corrections(engine, client, refs, wrong, refresh, summary)
+        except EntrezError as exc:
+            summary.unreachable = str(exc)
+    notes = _notes(engine, wrong)
+    rows = [
+        {"reference_id": rid, "kind": k, "detail": d + (notes.get(rid, "") if k == "pmid-likely-wrong" else "")}
+        for rid, flags in found.items()
+        for k, d in flags
+    ]
 
     def work(session: Session) -> None:
         ids = sorted(found)
@@ -308,6 +426,14 @@ def _check_citations(engine: Engine, refs: list[m.Reference]) -> int:
     return sum(1 for flags in found.values() if flags)
 
 
+def _notes(engine: Engine, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(select(m.Reference).where(m.Reference.id.in_(sorted(ids))))  # type: ignore[attr-defined]
+        return {r.id: note for r in rows if (note := suggestion_note(r))}  # type: ignore[misc]
+
+
 def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
     stored = _stored(engine, wanted)
     summary.resolved = len(stored)
@@ -316,4 +442,79 @@ def _tally(engine: Engine, wanted: list[str], summary: ResolveSummary) -> None:
             if pmid in stored:
                 continue
             row = session.get(m.Unresolved, pmid)
-            summary.unresolved[pmid] = row.reason if row else UNREACHABLE_REASON
+            fallback = INTERRUPTED_REASON if summary.interrupted else UNREACHABLE_REASON
+            summary.unresolved[pmid] = row.reason if row else fallback
+
+
+# ---------------------------------------------------------------- accepting matches
+
+
+@dataclass
+class Accepted:
+    number: int
+    pmid: str
+    was: str | None  # the printed PMID a correction replaced, if any
+
+
+def accept_matches(
+    engine: Engine, policy_id: str, number: int | None = None, pmid: str | None = None
+) -> list[Accepted]:
+    """Confirm matches: every "matched, unconfirmed" reference of the policy, or one
+    reference (`number`), choosing `pmid` among its candidates when it has several.
+
+    A printed PMID is replaced only here, by the user's choice of its suggestion; the
+    printed one stays in `match_method` (and in the raw text)."""
+    if pmid is not None and number is None:
+        raise InputError("--pmid needs the reference number: --accept --ref N --pmid PMID")
+    with transaction(engine) as session:
+        refs = current_references(session, get_policy(session, policy_id))
+        if number is None:
+            chosen = [(r, r.matched_pmid) for r in refs if r.match_status == MATCHED and r.matched_pmid]
+        else:
+            ref = next((r for r in refs if r.number == number), None)
+            if ref is None:
+                raise InputError(f"policy {policy_id!r} has no reference {number}")
+            chosen = [(ref, _choice(ref, pmid))]
+        done = [_confirm(session, r, p) for r, p in chosen if p]
+    _check_citations(engine, None, [r for r in _references(engine, policy_id) if r.number in {a.number for a in done}])
+    return done
+
+
+def _choice(ref: m.Reference, pmid: str | None) -> str:
+    listed = [str(c.get("pmid")) for c in ref.match_candidates or []]
+    allowed = set(listed) | ({ref.matched_pmid} if ref.matched_pmid else set())
+    if pmid is not None:
+        pmid = pmid.strip()
+        if pmid not in allowed:
+            offer = ", ".join(sorted(allowed)) or "none"
+            raise InputError(
+                f"PMID {pmid} is not a candidate for reference {ref.number} (candidates: {offer})"
+            )
+        return pmid
+    if ref.match_status == MATCHED and ref.matched_pmid:
+        return ref.matched_pmid
+    if ref.match_status == CONFIRMED:
+        raise InputError(f"reference {ref.number} is already confirmed")
+    if len(allowed) == 1:
+        return next(iter(allowed))
+    if len(allowed) > 1:
+        raise InputError(
+            f"reference {ref.number} has {len(allowed)} candidates ({', '.join(sorted(allowed))}): "
+            f"choose one with --accept --ref {ref.number} --pmid PMID"
+        )
+    raise InputError(f"reference {ref.number} has no match to accept ({ref.match_status or 'not matched'})")
+
+
+def _confirm(session: Session, ref: m.Reference, pmid: str) -> Accepted:
+    was = None
+    if ref.pmid and ref.pmid != pmid:  # a corrected typo: the user chose the suggestion
+        was = ref.pmid
+        ref.match_method = f"printed PMID {was} replaced by {pmid} (accepted); {ref.match_method or ''}".rstrip("; ")
+        ref.pmid = pmid
+        ref.matched_pmid = None
+    elif not ref.pmid:
+        ref.matched_pmid = pmid
+    ref.match_status = CONFIRMED
+    ref.match_candidates = [c for c in ref.match_candidates or [] if str(c.get("pmid")) == pmid]
+    session.add(ref)
+    return Accepted(ref.number, pmid, was)

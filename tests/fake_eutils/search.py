@@ -1,11 +1,16 @@
 """A tiny evaluator for PubMed-style query strings, enough for the fake server's esearch.
 
 Supports quoted phrases, bare words (trailing * as a prefix wildcard), AND / OR / NOT,
-parentheses, implicit AND between adjacent terms, and field tags: [tiab]/[ti]/[ab] search
-title and abstract, [pt] publication types, [mh]/[mesh] MeSH; anything else (or no tag)
-searches title + abstract + MeSH. Matching is case-insensitive on word boundaries; a [mh] term
-must be a whole heading of the record (PubMed also explodes a heading to the narrower ones
-under it in the MeSH tree; this fake does not, so it finds fewer records than PubMed would).
+parentheses, implicit AND between adjacent terms, and field tags: [tiab]/[ab] search title
+and abstract, [ti] the title alone, [pt] publication types, [mh]/[mesh] MeSH; anything else
+(or no tag) searches title + abstract + MeSH. Matching is case-insensitive on word
+boundaries, with accents folded (PubMed finds "Prochazka" for "Procházka"). A [mh] term must be
+a whole heading of the record (PubMed also explodes a heading to the narrower ones under it in
+the MeSH tree; this fake does not, so it finds fewer records than PubMed would).
+
+As PubMed does: `[au]` matches an author's "Surname Initials" from its start, so `smith j[au]`
+finds "Smith JA" and `smith[au]` any Smith, but not "Smithers"; `[1au]` is the first author
+only; `[dp]` is the publication date, a year (`2016[dp]`) or a range (`2015:2017[dp]`).
 
 `translate` renders a query the way PubMed's esearch reports it in `QueryTranslation`
 ("..."[MeSH Terms], "..."[Title/Abstract], and the date window as `AND lo:hi[Date - Entrez]`).
@@ -14,10 +19,11 @@ under it in the MeSH tree; this fake does not, so it finds fewer records than Pu
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"(\[[^\]]*\])?|([^\s()"]+))')
-Fields = dict[str, str]  # "tiab" | "pt" | "mh" | "all" -> lower-cased searchable text
+Fields = dict[str, str]  # "tiab" | "ti" | "pt" | "mh" | "all" | "au" | "1au" | "dp" -> lower-cased text
 Predicate = Callable[[Fields], bool]
 
 
@@ -43,9 +49,23 @@ def _tokens(query: str) -> list[tuple[str, str]]:
     return out
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, as PubMed's index holds words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def _field(tag: str) -> str:
-    tag = tag.lower()
-    if tag in ("tiab", "ti", "ab", "title", "title/abstract"):
+    tag = tag.lower().strip()
+    if tag in ("ti", "title"):
+        return "ti"
+    if tag in ("au", "author", "auth"):
+        return "au"
+    if tag in ("1au", "author - first", "first author"):
+        return "1au"
+    if tag in ("dp", "pdat", "publication date"):
+        return "dp"
+    if tag in ("tiab", "ab", "title/abstract"):
         return "tiab"
     if tag in ("pt", "publication type", "ptyp"):
         return "pt"
@@ -57,15 +77,43 @@ def _field(tag: str) -> str:
 def _term(text: str) -> Predicate:
     m = re.match(r"^(.*?)(?:\[([^\]]*)\])?$", text.strip())
     assert m
-    words, tag = m.group(1).strip().lower(), m.group(2) or ""
+    words, tag = fold(m.group(1).strip()), m.group(2) or ""
     field = _field(tag)
+    if field in ("au", "1au"):
+        return _author_term(words, field)
+    if field == "dp":
+        return _date_term(words)
     if field == "mh" and not words.endswith("*"):
         heading = re.compile(r"(?:^|\n)" + re.escape(words) + r"(?:$|\n)")
-        return lambda fields: bool(heading.search(fields["mh"]))
+        return lambda fields: bool(heading.search(fields.get("mh", "")))
     # PubMed reads a hyphen in a phrase as a space ("limb-threatening" = "limb threatening")
     body = re.escape(words.rstrip("*")).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
     pattern = re.compile(r"\b" + body + ("" if words.endswith("*") else r"\b"))
-    return lambda fields: bool(pattern.search(fields[field]))
+    return lambda fields: bool(pattern.search(fields.get(field, "")))
+
+
+def _author_term(words: str, field: str) -> Predicate:
+    """`kullo ij[au]`: an author whose "surname initials" starts with the words."""
+    wanted = " ".join(re.sub(r"[^\w\s]", " ", words).split())
+
+    def match(fields: Fields) -> bool:
+        names = fields.get(field, "").split(" ; ")
+        return any(n == wanted or n.startswith(wanted + " ") or (
+            # "smith j" finds "smith ja": the initials are a prefix
+            " " in wanted and n.startswith(wanted)
+        ) for n in names if n)
+
+    return match
+
+
+def _date_term(words: str) -> Predicate:
+    """`2016[dp]` or `2015:2017[dp]` against the publication year."""
+    lo, _, hi = words.partition(":")
+    try:
+        first, last = int(lo.strip()[:4]), int((hi or lo).strip()[:4])
+    except ValueError:
+        return lambda fields: False
+    return lambda fields: fields.get("dp", "")[:4].isdigit() and first <= int(fields["dp"][:4]) <= last
 
 
 class _Parser:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 import socket
 import threading
@@ -28,7 +29,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from fake_eutils.records import article_xml, pubmed_article_set
-from fake_eutils.search import compile_query, translate
+from fake_eutils.search import compile_query, fold, translate
 
 ESEARCH_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -58,7 +59,13 @@ HTML_BLOCK = (
     b"has been temporarily blocked due to a possible misuse/abuse situation involving your site. "
     b"Please see https://misuse.ncbi.nlm.nih.gov/error/abuse.shtml</p></body></html>\n"
 )
-FAULT_KINDS = ("500", "429", "truncated", "error_body", "html_block", "slow", "reset")
+FAULT_KINDS = ("500", "429", "truncated", "error_body", "html_block", "slow", "reset", "503")
+# issue #15: what a hostile or broken network does (on demand only, never drawn at random)
+HOSTILE_KINDS = (
+    "empty_set", "redirect_other_host", "redirect_307", "redirect_302", "trickle", "huge",
+    "huge_unsized",
+)
+REDIRECT_KINDS = {"redirect_other_host": 307, "redirect_307": 307, "redirect_302": 302}
 XML_TYPE = "text/xml; charset=UTF-8"
 PARSER = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False, huge_tree=True)
 
@@ -84,10 +91,20 @@ class Stored:
     authors: list[str] = field(default_factory=list)
 
     def fields(self) -> dict[str, str]:
-        tiab = f"{self.title} {self.abstract}".lower()
-        mh = "\n".join(self.mesh).lower()  # one heading a line: [mh] matches whole headings
-        pt = " ; ".join(self.pub_types).lower()
-        return {"tiab": tiab, "mh": mh, "pt": pt, "all": f"{tiab} ; {mh}"}
+        tiab = fold(f"{self.title} {self.abstract}")
+        mh = "\n".join(fold(m) for m in self.mesh)  # one heading a line: [mh] matches whole headings
+        pt = fold(" ; ".join(self.pub_types))
+        names = [" ".join(re.sub(r"[^\w\s]", " ", fold(a)).split()) for a in self.authors]
+        return {
+            "tiab": tiab,
+            "ti": fold(self.title),
+            "mh": mh,
+            "pt": pt,
+            "all": f"{tiab} ; {mh}",
+            "au": " ; ".join(names),
+            "1au": names[0] if names else "",
+            "dp": self.year,
+        }
 
 
 def _text(node: Any, path: str) -> str:
@@ -105,6 +122,8 @@ def _history_date(node: Any, status: str) -> date | None:
 def stored_from_xml(element: Any) -> Stored:
     """Read what the fake needs from one PubmedArticle element."""
     xml = etree.tostring(element, encoding="unicode", with_tail=False)
+    if element.tag == "PubmedBookArticle":
+        return _stored_book(element, xml)
     pmid = _text(element, ".//MedlineCitation/PMID")
     art = element.find(".//MedlineCitation/Article")
     authors = []
@@ -142,6 +161,28 @@ def stored_from_xml(element: Any) -> Stored:
     )
 
 
+def _stored_book(element: Any, xml: str) -> Stored:
+    """A PubmedBookArticle (GeneReviews, StatPearls): PMID, titles and authors under BookDocument."""
+    doc = element.find("BookDocument")
+    authors = [
+        f"{_text(a, 'LastName')} {_text(a, 'Initials')}".strip() or _text(a, "CollectiveName")
+        for a in doc.findall("AuthorList/Author")
+    ]
+    year = _text(doc, "Book/PubDate/Year")
+    return Stored(
+        pmid=_text(doc, "PMID"),
+        xml=xml,
+        title=_text(doc, "ArticleTitle") or _text(doc, "Book/BookTitle"),
+        abstract=" ".join("".join(t.itertext()) for t in doc.findall("Abstract/AbstractText")),
+        pub_types=["".join(p.itertext()) for p in doc.findall("PublicationType")],
+        year=year,
+        pdat=date(int(year), 1, 1) if year.isdigit() else None,
+        edat=date(int(year), 1, 1) if year.isdigit() else None,
+        first_author=authors[0] if authors else "",
+        authors=authors,
+    )
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -168,6 +209,10 @@ class FakeEutils:
         self._fail_next: deque[str] = deque()
         self.faults_injected: dict[str, int] = {}
         self.synthesize: Callable[[str], str | None] | None = None  # PMID -> XML for unknown ids
+        self.merged: dict[str, str] = {}  # old PMID -> the PMID PubMed keeps (duplicates merged)
+        self.other_host_url = ""  # where "redirect_other_host" points (another server)
+        self.trickle_seconds = 2.0  # "trickle": one byte of the answer this often
+        self.huge_bytes = 70 * 2**20  # "huge": an answer this large
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -235,7 +280,7 @@ class FakeEutils:
         self._fault_rate, self._fault_kinds, self._rng = rate, tuple(kinds), random.Random(seed)
 
     def fail_next(self, n: int, kind: str) -> None:
-        assert kind in FAULT_KINDS, kind
+        assert kind in FAULT_KINDS + HOSTILE_KINDS, kind
         self._fail_next.extend([kind] * n)
 
     def _draw_fault(self) -> str | None:
@@ -276,6 +321,22 @@ class FakeEutils:
         return (not over or not self.enforce_rate), seen, limit
 
     # ------------------------------------------------------------ endpoints
+
+    def efetch_text(self, params: dict[str, str]) -> bytes:
+        """efetch without retmode=xml: text, with NCBI's error line for each PMID it cannot give
+        ("not available"; "is a duplicate of" for a merged PMID; PathwayCommons/semantic-search
+        #100 and #106 quote both)."""
+        out = []
+        with self._lock:
+            for i in self._ids(params):
+                if i in self.merged:
+                    out.append(f"id: {i} Error occurred: PMID {i} is a duplicate of PMID {self.merged[i]}")
+                elif i in self.articles:
+                    s = self.articles[i]
+                    out.append(f"{s.journal_iso}. {s.year};{s.volume}:{s.first_page}.\n\n{s.title}\n\nPMID: {i}\n")
+                else:
+                    out.append(f"id: {i} Error occurred: The following PMID is not available: {i}")
+        return ("\n".join(out) + "\n").encode()
 
     def efetch(self, params: dict[str, str]) -> bytes:
         ids = self._ids(params)
@@ -387,7 +448,7 @@ class FakeEutils:
         return ("\n".join(lines) + "\n").encode()
 
     def _citmatch(self, journal: str, year: str, volume: str, page: str, author: str) -> str:
-        j, a = journal.lower().replace(".", ""), author.lower()
+        j, a = fold(journal).replace(".", ""), fold(author)
         with self._lock:
             stored = list(self.articles.values())
         hits = [
@@ -397,7 +458,7 @@ class FakeEutils:
             and (not year or s.year == year)
             and (not volume or s.volume == volume)
             and (not page or s.first_page == page)
-            and (not a or s.first_author.lower().startswith(a.split()[0]))
+            and (not a or fold(s.first_author).startswith(a.split()[0]))
         ]
         if len(hits) == 1:
             return hits[0]
@@ -551,9 +612,23 @@ class _Handler(BaseHTTPRequestHandler):
                 limit,
             )
             return
+        if fault == "503":
+            entry["status"] = 503
+            self._send(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>\n", "text/html", limit)
+            return
+        if fault in REDIRECT_KINDS:
+            entry["status"] = REDIRECT_KINDS[fault]
+            self._redirect(fault, endpoint)
+            return
         if fault == "slow":
             time.sleep(fake.slow_seconds)
         status, body, ctype = self._answer(fake, endpoint, params)
+        if fault == "empty_set" and endpoint == "efetch.fcgi" and params.get("retmode") == "xml":
+            body = pubmed_article_set([])
+        if fault in ("trickle", "huge", "huge_unsized"):
+            entry["status"] = status
+            self._stream(fault, body, ctype, limit)
+            return
         if fault == "truncated":
             body = body[: max(1, len(body) // 2)]
         entry["status"] = status
@@ -562,6 +637,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(
         self, fake: FakeEutils, endpoint: str, params: dict[str, str]
     ) -> tuple[int, bytes, str]:
+        if endpoint == "efetch.fcgi" and params.get("retmode", "").lower() != "xml":
+            return 200, fake.efetch_text(params), "text/plain; charset=UTF-8"
         if endpoint == "efetch.fcgi":
             return 200, fake.efetch(params), XML_TYPE
         if endpoint == "esearch.fcgi":
@@ -574,6 +651,46 @@ class _Handler(BaseHTTPRequestHandler):
         if endpoint == "ecitmatch.cgi":
             return 200, fake.ecitmatch(params), "text/plain; charset=UTF-8"
         return 404, b"<html><body>404 Not Found</body></html>\n", "text/html"
+
+    def _redirect(self, fault: str, endpoint: str) -> None:
+        """307/302 to the same server under another path, or to `other_host_url`."""
+        fake = self.server.fake
+        query = urlsplit(self.path).query
+        base = fake.other_host_url if fault == "redirect_other_host" else "/entrez/eutils/moved/"
+        location = base + endpoint + (f"?{query}" if query else "")
+        try:
+            self.send_response(REDIRECT_KINDS[fault])
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _stream(self, fault: str, body: bytes, ctype: str, limit: int) -> None:
+        """"trickle": the real answer one byte at a time; "huge": far more than any answer."""
+        fake = self.server.fake
+        size = len(body) if fault == "trickle" else fake.huge_bytes
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            if fault == "huge_unsized":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(size))
+            self.send_header("X-RateLimit-Limit", str(limit))
+            self.end_headers()
+            if fault == "trickle":
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(fake.trickle_seconds)
+                return
+            block = b" " * (1 << 20)
+            for _ in range(size // len(block)):
+                self.wfile.write(block)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
 
     def _rate_limited(self, seen: int, limit: int) -> None:
         body = json.dumps(
