@@ -45,7 +45,7 @@ def _root(
 
 
 def _register() -> None:
-    from evidence.cli import article, db, export, policy, report, resolve, review, tag, trials
+    from evidence.cli import article, db, export, policy, report, resolve, review, serve, tag, trials
 
     app.add_typer(policy.app, name="policy")
     app.command("resolve")(resolve.resolve)
@@ -56,6 +56,7 @@ def _register() -> None:
     app.add_typer(review.app, name="review")
     app.command("export")(export.export)
     app.add_typer(db.app, name="db")
+    app.command("serve")(serve.serve)
 
 
 _register()
