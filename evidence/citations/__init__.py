@@ -1,0 +1,161 @@
+"""Reference string -> labelled segments -> normalised `Citation`.
+
+    >>> c = parse_citation("Cook DJ, Guyatt GH. Title of a trial. Am Heart J 2002;144(5):760-8.")
+    >>> c.authors, c.journal, c.year, c.volume, c.issue, c.pages
+    (('Cook DJ', 'Guyatt GH'), 'Am Heart J', 2002, '144', '5', '760-8')
+
+A CRF trained on AnyStyle's labelled references and on real PubMed records rendered in the
+house styles policies use (`train.py`, `make train-citations`) labels each token; `normalise`
+turns each labelled segment into its field. Identifiers (PMID, DOI, NCT, PMCID, URL) are lifted
+by exact rules, never by the model. Pure: no store, no network; the model is read from the
+package once, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evidence.citations import identifiers, normalise
+from evidence.citations.abbrev import abbreviate
+from evidence.citations.model import label_tokens
+from evidence.citations.tokens import Token, tokenize
+from evidence.records import Citation
+
+__all__ = ["parse_citation", "label_citation"]
+
+# Longer entries are labelled on their first part only (the raw text is always kept whole):
+# a 100 KB "entry" is a splitting accident, not a reference.
+_MAX_LABELLED = 2_000
+_REPORT = re.compile(
+    r"\b(?:report|assessment|technical|evidence review|white paper|guidance|brief|bulletin|"
+    r"no\.\s*\d|publication\s+no|working paper|monograph)\b",
+    re.I,
+)
+
+
+def label_citation(text: str) -> list[tuple[str, str]]:
+    """The reference as (label, text) segments in printed order; identifiers are exact-rule labels."""
+    text = " ".join(text.split())[:_MAX_LABELLED]
+    tokens = tokenize(text)
+    labels = label_tokens(tokens)
+    _, spans = identifiers.lift(text)
+    labels = _force_spans(tokens, labels, spans)
+    segments: list[tuple[str, str]] = []
+    start = 0
+    for i, tok in enumerate(tokens):
+        if i + 1 == len(tokens) or labels[i + 1] != labels[i]:
+            segments.append((labels[i], text[tokens[start].start : tok.end]))
+            start = i + 1
+    return segments
+
+
+def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
+    out = list(labels)
+    for i, tok in enumerate(tokens):
+        for start, end, label in spans:
+            if start <= tok.start < end:
+                out[i] = label
+                break
+        else:
+            if out[i] in ("pmid", "doi", "url"):  # the model's guess without an exact match
+                out[i] = "note"
+    return out
+
+
+def parse_citation(text: str, number: int = 0) -> Citation:
+    """One reference string -> Citation; never raises, never loses the raw text."""
+    raw = re.sub(r"\s+", " ", text or "").strip()
+    ids, _ = identifiers.lift(raw)
+    try:
+        segments = label_citation(raw) if raw else []
+    except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model does
+        return Citation(number=number, raw=raw, warnings=(f"could not label the reference ({exc})",), **ids)  # type: ignore[arg-type]
+    first: dict[str, str] = {}
+    for label, seg in segments:
+        first.setdefault(label, seg)
+    authors, et_al = normalise.authors(first.get("author"))
+    year, month, day = normalise.date(first.get("date"))
+    if year is None:
+        year, month, day = _year_elsewhere(segments)
+    volume, issue = normalise.volume_issue(first.get("volume"))
+    journal = normalise.journal(first.get("journal"))
+    container = normalise.journal(first.get("container-title"))
+    kind = _kind(first, ids, journal, container)
+    fields = dict(
+        authors=authors,
+        et_al=et_al,
+        title=normalise.title(first.get("title")),
+        journal=journal or container,
+        journal_abbrev=abbreviate(journal) if journal else None,
+        year=year,
+        month=month,
+        day=day,
+        volume=volume,
+        issue=issue,
+        pages=normalise.pages(first.get("pages")),
+        publisher=normalise.clean(first.get("publisher")),
+        place=normalise.clean(first.get("location")),
+        edition=_edition(first.get("edition")),
+        kind=kind,
+    )
+    warnings = _warnings(raw, ids, fields)
+    return Citation(number=number, raw=raw, warnings=tuple(warnings), **ids, **fields)  # type: ignore[arg-type]
+
+
+def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | None, int | None]:
+    """A year the model did not label as a date (in the volume, the note...), never in the title."""
+    for label, seg in segments:
+        if label in ("volume", "pages", "note", "publisher", "edition", "genre", "journal"):
+            year, month, day = normalise.date(seg)
+            if year is not None and re.search(r"(?<![\d/.-])(?:1[5-9]|20)\d\d(?![\d/-])", seg):
+                return year, month, day
+    return None, None, None
+
+
+def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None, container: str | None) -> str:
+    if journal:
+        return "article"
+    if container or first.get("editor"):
+        return "chapter"
+    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher"))
+    if first.get("publisher") or first.get("location") or first.get("edition"):
+        return "report" if first.get("genre") or _REPORT.search(text) else "book"
+    if ids.get("url") or first.get("url"):
+        return "web"
+    if ids.get("pmid"):
+        return "article"
+    if first.get("genre") and _REPORT.search(text):
+        return "report"
+    return "other"
+
+
+def _edition(text: str | None) -> str | None:
+    text = normalise.clean(text)
+    if not text:
+        return None
+    stripped = re.sub(r"\s*\b(?:ed|edn|edition|éd|aufl|auflage)\b\.?$", "", text, flags=re.I).strip(" .,;:")
+    return stripped or text
+
+
+def _warnings(raw: str, ids: dict[str, str | None], f: dict[str, object]) -> list[str]:
+    warnings: list[str] = []
+    if f["kind"] in ("article", "other"):
+        if not f["journal"] and f["year"] is None:
+            warnings.append("could not find the journal and date")
+        elif f["year"] is None:
+            warnings.append("could not read the date, volume and pages")
+        elif not f["journal"]:
+            warnings.append("could not find the journal")
+        if f["journal"]:
+            missing = [name for name in ("authors", "title") if not f[name]]
+            if missing:
+                warnings.append(f"could not find the {' and '.join(missing)}")
+    elif f["year"] is None and f["kind"] != "web":
+        warnings.append("could not find the date")
+    if len(raw) > _MAX_LABELLED:
+        warnings.append(f"the entry is {len(raw):,} characters long; only its start was read")
+    if not ids.get("pmid") and (odd := identifiers.PMID_WRITTEN.search(raw)):
+        warnings.append(f"{odd.group(1).rstrip('.,;')!r} is not a PMID (ignored)")
+    if not (ids.get("pmid") or ids.get("doi") or ids.get("nct")):
+        warnings.append("no PMID, DOI or NCT id")
+    return warnings
