@@ -33,20 +33,81 @@ _REPORT = re.compile(
 )
 
 
-def label_citation(text: str) -> list[tuple[str, str]]:
-    """The reference as (label, text) segments in printed order; identifiers are exact-rule labels."""
-    text = " ".join(text.split())[:_MAX_LABELLED]
+def label_citation(text: str, spans: list[tuple[int, int, str]] | None = None) -> list[tuple[str, str]]:
+    """The reference as (label, text) segments in printed order; identifiers are exact-rule labels.
+
+    `spans` are `identifiers.lift`'s for this same text, when the caller has them already."""
+    whole = " ".join(text.split())
+    text = whole[:_MAX_LABELLED]
     tokens = tokenize(text)
     labels = label_tokens(tokens)
-    _, spans = identifiers.lift(text)
+    if spans is None or len(whole) > _MAX_LABELLED:
+        _, spans = identifiers.lift(text)
     labels = _force_spans(tokens, labels, spans)
-    segments: list[tuple[str, str]] = []
-    start = 0
-    for i, tok in enumerate(tokens):
-        if i + 1 == len(tokens) or labels[i + 1] != labels[i]:
-            segments.append((labels[i], text[tokens[start].start : tok.end]))
-            start = i + 1
-    return segments
+    runs: list[list] = []  # [label, start, end]
+    for tok, label in zip(tokens, labels, strict=True):
+        if runs and runs[-1][0] == label:
+            runs[-1][2] = tok.end
+        else:
+            runs.append([label, tok.start, tok.end])
+    runs = _grammar(text, runs)
+    return [(label, text[start:end]) for label, start, end in runs]
+
+
+_DATE_THEN_VOLUME = re.compile(r"^(.*?(?:1[5-9]|20)\d\d[a-z]?\s*;)\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*:?)$")
+_DAY_THEN_VOLUME = re.compile(r"^(\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*;)\s*(\S.*)$")
+
+
+def _grammar(text: str, runs: list[list]) -> list[list]:
+    """Post-fixes where the citation grammar is certain and the model slipped.
+
+    "2018; 2018:" labelled as one date is date + volume (a date ends at its `;`); "3;9:" labelled
+    as volume after "2018 Mar" is the day, then the volume; a year opening the title ("2016
+    AHA/ACC Guideline ...") right after the authors, with the real date later, is the title's.
+    """
+    out: list[list] = []
+    for run in runs:
+        label, start, end = run
+        piece = text[start:end]
+        if label == "date" and (m := _DATE_THEN_VOLUME.match(piece)) and not any(r[0] == "volume" for r in runs):
+            out.append(["date", start, start + m.end(1)])
+            out.append(["volume", start + m.start(2), end])
+            continue
+        if label == "volume" and out and out[-1][0] == "date" and (m := _DAY_THEN_VOLUME.match(piece)):
+            out[-1][2] = start + m.end(1)
+            out.append(["volume", start + m.start(2), end])
+            continue
+        out.append(list(run))
+    out = _title_between_authors_and_journal(out)
+    dates = [i for i, r in enumerate(out) if r[0] == "date"]
+    if len(dates) > 1:
+        i = dates[0]
+        if 0 < i < len(out) - 1 and out[i - 1][0] == "author" and out[i + 1][0] == "title":
+            if re.fullmatch(r"(?:1[5-9]|20)\d\d", text[out[i][1] : out[i][2]]):
+                out[i + 1][1] = out[i][1]
+                del out[i]
+    return out
+
+
+def _title_between_authors_and_journal(runs: list[list]) -> list[list]:
+    """Author. Title. Journal: what lies between the authors and the journal is the title (or a
+    date, in author-year styles), whatever the model called it ("CLINICAL PRACTICE." is no genre)."""
+    labels = [r[0] for r in runs]
+    if "journal" not in labels or "author" not in labels:
+        return runs
+    a, j = labels.index("author"), labels.index("journal")
+    if a >= j:
+        return runs
+    for k in range(a + 1, j):
+        if runs[k][0] not in ("date", "title", "citation-number"):
+            runs[k][0] = "title"
+    merged: list[list] = []
+    for run in runs:
+        if merged and merged[-1][0] == run[0] and run[0] == "title":
+            merged[-1][2] = run[2]
+        else:
+            merged.append(run)
+    return merged
 
 
 def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
@@ -65,9 +126,9 @@ def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, 
 def parse_citation(text: str, number: int = 0) -> Citation:
     """One reference string -> Citation; never raises, never loses the raw text."""
     raw = re.sub(r"\s+", " ", text or "").strip()
-    ids, _ = identifiers.lift(raw)
+    ids, spans = identifiers.lift(raw)
     try:
-        segments = label_citation(raw) if raw else []
+        segments = label_citation(raw, spans) if raw else []
     except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model does
         return Citation(number=number, raw=raw, warnings=(f"could not label the reference ({exc})",), **ids)  # type: ignore[arg-type]
     first: dict[str, str] = {}
@@ -105,7 +166,7 @@ def parse_citation(text: str, number: int = 0) -> Citation:
 def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | None, int | None]:
     """A year the model did not label as a date (in the volume, the note...), never in the title."""
     for label, seg in segments:
-        if label in ("volume", "pages", "note", "publisher", "edition", "genre", "journal"):
+        if label in ("volume", "note", "publisher", "edition", "genre", "journal", "location"):
             year, month, day = normalise.date(seg)
             if year is not None and re.search(r"(?<![\d/.-])(?:1[5-9]|20)\d\d(?![\d/-])", seg):
                 return year, month, day

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from evidence.citations.model import word_table
 
@@ -101,21 +102,27 @@ def learn(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return table
 
 
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """(known journals, word -> abbreviation, the abbreviations themselves), built once."""
+    table = word_table()
+    known = table.get("journals", {})
+    words = table.get("abbrev", {})
+    learnt: dict[str, str] = {**LTWA, **(words if isinstance(words, dict) else {})}
+    return (known if isinstance(known, dict) else {}), learnt, frozenset(_fold(v) for v in learnt.values())
+
+
 def abbreviate(journal: str | None) -> str | None:
     """The NLM abbreviation of a printed journal title, or None when it is not recognisable."""
     if not journal:
         return None
-    table = word_table()
     printed = " ".join(journal.replace("*", " ").split()).strip(" .,;:")
     if not printed or len(printed) > 200:
         return None
-    known = table.get("journals", {})
+    known, learnt, abbreviations = _tables()
     key = _fold(re.sub(r"[.\s]+", " ", printed)).strip()
-    if isinstance(known, dict) and key in known:
+    if key in known:
         return str(known[key])
-    words = table.get("abbrev", {})
-    learnt: dict[str, str] = {**LTWA, **(words if isinstance(words, dict) else {})}
-    abbreviations = {_fold(v) for v in learnt.values()}
     # parenthesised qualifiers ("(Lausanne)") are kept as printed
     qualifier = ""
     m = re.search(r"\s*(\([^)]*\))\s*$", printed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from evidence.citations.tokens import Token
 
@@ -38,7 +39,7 @@ _STARS = re.compile(r"\*+")
 _ONE_INITIAL = re.compile(r"^[A-Z]\.$")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)
 
-_CACHE: dict[str, tuple[list[str], list[str], list[str], list[str], list[str]]] = {}
+_CACHE: dict[str, _Entry] = {}
 _CACHE_LIMIT = 200_000
 
 journal_words: frozenset[str] = frozenset()  # set by the model loader from the shipped table
@@ -66,12 +67,11 @@ def _own(text: str) -> list[str]:
     low = word.lower()
     f = ["w=" + low, "sh=" + _shape(text)]
     if word:
-        f += ["p1=" + word[0], "p2=" + low[:2], "s2=" + low[-2:], "s3=" + low[-3:]]
+        f += ["p2=" + low[:2], "s2=" + low[-2:], "s3=" + low[-3:]]
     if text[-1] in ".,;:)]\"'”’*":
         f.append("last=" + text[-1])
     if text[0] in "([\"'“‘*<":
         f.append("first=" + text[0])
-    f.append("len=" + str(min(len(word), 8)))
     if word.isdigit():
         f.append("num")
     elif any(ch.isdigit() for ch in word):
@@ -125,18 +125,49 @@ def _own(text: str) -> list[str]:
     return f
 
 
-def _entry(text: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+class _Entry(NamedTuple):
+    own: list[str]
+    prev: list[str]  # as seen from the next token
+    next: list[str]  # as seen from the previous token
+    prev2: list[str]
+    next2: list[str]
+    parens: int  # opening minus closing brackets
+    star: bool  # toggles *italics*
+    quote_open: bool
+    quote_close: bool
+    year: bool
+    jw: bool
+    numeric: bool
+    sentence_end: bool
+    chunk_end: bool
+    opens_star: bool
+    opens_quote: bool
+
+
+def _entry(text: str) -> _Entry:
     hit = _CACHE.get(text)
     if hit is None:
         own = _own(text)
-        near = [f for f in own if not f.startswith(("p1=", "p2=", "s2=", "len="))]
+        near = [f for f in own if not f.startswith(("p2=", "s2="))]
         far = [own[0]] + [f for f in own if f in ("year", "initials", "num", "month", "jw")]
-        hit = (
+        bare = text.rstrip(".,;:")
+        hit = _Entry(
             own,
             ["-1" + f for f in near],
             ["+1" + f for f in near],
             ["-2" + f for f in far],
             ["+2" + f for f in far],
+            text.count("(") + text.count("[") - text.count(")") - text.count("]"),
+            len(_STARS.findall(text)) % 2 == 1,
+            text[0] in '“"‘' and not bare.endswith(("”", '"', "’")),
+            bare.endswith(("”", '"', "’")),
+            "year" in own,
+            "jw" in own,
+            "num" in own or "year" in own or "hasnum" in own,
+            text.endswith((".", "?", "!", ":")) and not _ONE_INITIAL.match(text),
+            text[-1] in ".,;:)]" and not _ONE_INITIAL.match(text),
+            text.startswith("*"),
+            text[0] in '“"‘',
         )
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
@@ -144,51 +175,82 @@ def _entry(text: str) -> tuple[list[str], list[str], list[str], list[str], list[
     return hit
 
 
+_CL = ["cl=1", "cl=1", "cl=2", "cl=3", "cl=3", "cl=5", "cl=5", "cl=5", "cl=5"]
+
+
+def _chunks(entries: list[_Entry]) -> list[list[str]]:
+    """Per token, what its chunk (the run up to the next token ending in . , ; : or a closing
+    bracket) looks like: its length, how many chunks follow, whether it is mostly journal
+    words, and whether a number comes right after it (a journal is followed by its volume)."""
+    n = len(entries)
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for i, e in enumerate(entries):
+        if e.chunk_end or i == n - 1:
+            bounds.append((start, i + 1))
+            start = i + 1
+    out: list[list[str]] = [[]] * n
+    total = len(bounds)
+    for k, (a, b) in enumerate(bounds):
+        size = b - a
+        common = [_CL[size] if size < 9 else "cl=9", "cend=" + str(min(total - 1 - k, 5))]
+        if 2 * sum(entries[j].jw for j in range(a, b)) >= size:
+            common.append("cjw")
+        if b < n and entries[b].numeric:
+            common.append("cnextnum")
+        out[a] = common + ["cfirst"]
+        for j in range(a + 1, b):
+            out[j] = common
+    return out
+
+
+_POS = [f"pos={k}" for k in range(10)]
+_SENT = [f"sent={k}" for k in range(7)]
+
+
 def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
     """One feature list per token."""
     n = len(tokens)
     entries = [_entry(t.text) for t in tokens]
+    chunks = _chunks(entries)
     out: list[list[str]] = []
     sentence = 0
-    paren = star = quote = 0
-    year_seen = False
-    for i, tok in enumerate(tokens):
-        text = tok.text
-        f = list(entries[i][0])
-        f.append("pos=" + str(10 * i // n))
-        f.append("sent=" + str(min(sentence, 6)))
+    paren = 0
+    star = quote = year_seen = False
+    for i, e in enumerate(entries):
+        f = e.own + chunks[i]
+        f.append(_POS[10 * i // n])
+        f.append(_SENT[min(sentence, 6)])
         if i == 0:
             f.append("BOS")
         else:
-            f.extend(entries[i - 1][1])
+            f += entries[i - 1].prev
             if i > 1:
-                f.extend(entries[i - 2][3])
+                f += entries[i - 2].prev2
         if i == n - 1:
             f.append("EOS")
         else:
-            f.extend(entries[i + 1][2])
+            f += entries[i + 1].next
             if i + 2 < n:
-                f.extend(entries[i + 2][4])
-        opens = text.count("(") + text.count("[")
-        closes = text.count(")") + text.count("]")
-        if paren or opens:
+                f += entries[i + 2].next2
+        if paren or e.parens > 0:
             f.append("inparen")
-        if star or text.startswith("*"):
+        if star or e.opens_star:
             f.append("instar")
-        if quote or text[0] in "“\"‘":
+        if quote or e.opens_quote:
             f.append("inquote")
         if year_seen:
             f.append("afteryear")
         out.append(f)
-        paren = max(0, paren + opens - closes)
-        if len(_STARS.findall(text)) % 2:
-            star = 1 - star
-        if text[0] in "“\"‘" and not text.rstrip(".,;:").endswith(("”", '"', "’")):
-            quote = 1
-        elif quote and text.rstrip(".,;:").endswith(("”", '"', "’")):
-            quote = 0
-        if "year" in entries[i][0]:
+        paren = max(0, paren + e.parens)
+        if e.star:
+            star = not star
+        if e.quote_open:
+            quote = True
+        elif quote and e.quote_close:
+            quote = False
+        if e.year:
             year_seen = True
-        if text.endswith((".", "?", "!", ":")) and not _ONE_INITIAL.match(text):
+        if e.sentence_end:
             sentence += 1
     return out

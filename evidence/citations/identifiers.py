@@ -32,6 +32,7 @@ def lift(text: str) -> tuple[dict[str, str | None], list[tuple[int, int, str]]]:
         spans.append((m.start(), m.end(), "doi"))
     if m := NCT.search(text):
         ids["nct"] = m.group(1).upper()
+        spans.append((m.start(), m.end(), "note"))
     if m := PMCID.search(text):
         ids["pmcid"] = (m.group(1) or m.group(2)).upper()
         spans.append((m.start(), m.end(), "note"))

@@ -29,7 +29,25 @@ _ORG = re.compile(
     re.I,
 )
 _INITIAL_TOKEN = re.compile(r"^(?:[A-ZÀ-Þ](?:\.|-|\.-)?){1,4}\.?$")
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "del", "la", "le", "du", "dos", "das", "ten", "ter", "st", "st."}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "del",
+    "la",
+    "le",
+    "du",
+    "dos",
+    "das",
+    "ten",
+    "ter",
+    "st",
+    "st.",
+}
 
 
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
@@ -121,7 +139,8 @@ def volume_issue(text: str | None) -> tuple[str | None, str | None]:
     m = re.match(r"^([A-Za-z]?\d[\w\-]*)\s+(suppl(?:ement)?\.?\s*\w*|pt\.?\s*\w+|part\s+\w+)$", text, re.I)
     if m:
         return m.group(1), m.group(2)
-    first = text.split()[0].strip("()")
+    lead = re.match(r"^([A-Za-z]?\d[\w\-/]*?)(?=[:\s]|$)", text)
+    first = lead.group(1) if lead else text.split()[0].strip("()")
     return (first or None), None
 
 
@@ -206,9 +225,14 @@ def _given_only(words: list[str]) -> bool:
     """'A.B.', 'J. A.', 'Bill', 'John Albert' -- what follows an inverted surname."""
     if all(_is_initials(w) for w in words):
         return True
-    return len(words) <= 3 and all(w[:1].isupper() and (w.isalpha() or _is_initials(w) or "-" in w) for w in words) and any(
-        _is_initials(w) for w in words
-    ) or len(words) == 1 and words[0][:1].isupper() and words[0].replace("-", "").isalpha()
+    return (
+        len(words) <= 3
+        and all(w[:1].isupper() and (w.isalpha() or _is_initials(w) or "-" in w) for w in words)
+        and any(_is_initials(w) for w in words)
+        or len(words) == 1
+        and words[0][:1].isupper()
+        and words[0].replace("-", "").isalpha()
+    )
 
 
 def _one_name(words: list[str]) -> str | None:

@@ -133,7 +133,7 @@ def _pages(pages: str, rng: random.Random) -> str:
 def _date(article: Article, rng: random.Random, form: str) -> str:
     year = str(article.year)
     mon = article.month
-    day = article.day
+    day = article.day or (rng.randint(1, 28) if rng.random() < 0.4 else None)
     if form == "year" or not mon:
         return year
     short = _MONTHS[mon - 1]
@@ -155,6 +155,12 @@ def render_article(article: Article, rng: random.Random) -> Segments:
     if title.startswith("[") and title.endswith("]."):
         title = title[1:-2] + "."
     title = title if title.endswith((".", "?", "!")) else title + "."
+    if rng.random() < 0.03:  # a section heading in capitals opens the title ("CLINICAL PRACTICE.")
+        title = rng.choice(["CLINICAL PRACTICE. ", "REVIEW. ", "CASE REPORT. ", "EDITORIAL. ", "GUIDELINES. "]) + title
+    elif rng.random() < 0.03:
+        title = title.upper()
+    if rng.random() < 0.04:  # guideline titles open with their year ("2016 AHA/ACC Guideline ...")
+        title = f"{rng.randint(1995, 2025)} {title}"
     journal = _journal_name(article, rng)
     vol, iss = article.volume or "", article.issue or ""
     pages = _pages(article.pages, rng) if article.pages else ""
@@ -179,7 +185,12 @@ def render_article(article: Article, rng: random.Random) -> Segments:
         else:
             segs.append(("journal", jtxt + rng.choice([", ", " "])))
             if vi:
-                segs.append(("volume", (vi + ", ") if rng.random() < 0.5 else f"vol. {vol}" + (f", no. {iss}" if iss else "") + ", "))
+                segs.append(
+                    (
+                        "volume",
+                        (vi + ", ") if rng.random() < 0.5 else f"vol. {vol}" + (f", no. {iss}" if iss else "") + ", ",
+                    )
+                )
         if pages:
             segs.append(("pages", (pages if rng.random() < 0.8 else f"pp. {pages}") + "."))
     elif style == "ieee":
@@ -210,8 +221,10 @@ def render_article(article: Article, rng: random.Random) -> Segments:
             segs.append(("author", authors.rstrip(".") + end))
         if not no_title:
             segs.append(("title", title + " "))
-        dform = rng.choice(["nlm", "year", "year", "monthfirst"]) if style == "vancouver" else rng.choice(
-            ["monthfirst", "monthfirst", "year", "nlm"]
+        dform = (
+            rng.choice(["nlm", "year", "year", "monthfirst"])
+            if style == "vancouver"
+            else rng.choice(["monthfirst", "monthfirst", "year", "nlm"])
         )
         date = _date(article, rng, dform)
         if style == "ama":
@@ -280,8 +293,14 @@ def render_other(article: Article, rng: random.Random) -> Segments:
         segs.append(("title", title + ". "))
         eds, _ = _authors(article.authors[-2:], rng)
         segs.append(("editor", "In: " + (eds or "Smith J") + ", eds. "))
-        segs.append(("container-title", rng.choice(["Textbook of ", "Principles of ", "Handbook of "])
-                     + rng.choice(["Vascular Medicine", "Internal Medicine", "Surgery", "Cardiology"]) + ". "))
+        segs.append(
+            (
+                "container-title",
+                rng.choice(["Textbook of ", "Principles of ", "Handbook of "])
+                + rng.choice(["Vascular Medicine", "Internal Medicine", "Surgery", "Cardiology"])
+                + ". ",
+            )
+        )
         if rng.random() < 0.5:
             segs.append(("edition", rng.choice(["2nd ed. ", "4th ed. "])))
         segs.append(("location", place + ": "))

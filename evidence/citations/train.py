@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--copies", type=int, default=8, help="renderings of each PubMed record")
-    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args(argv)
     if not (args.shared / ANYSTYLE / "core.xml").is_file():
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             tokens = [Token(t, 0, 0) for t in toks]
             trainer.append(features.sequence_features(tokens), labels)
     trainer.set_params(
-        {"c1": 0.05, "c2": 0.005, "max_iterations": args.iterations, "feature.possible_transitions": True}
+        {"c1": 0.05, "c2": 0.02, "max_iterations": args.iterations, "feature.possible_transitions": True}
     )
     trainer.train(str(args.out))
     took = time.perf_counter() - started
