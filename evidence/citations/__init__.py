@@ -21,7 +21,7 @@ from evidence.citations.model import label_tokens
 from evidence.citations.tokens import Token, tokenize
 from evidence.records import Citation
 
-__all__ = ["parse_citation", "label_citation"]
+__all__ = ["parse_citation", "label_citation", "label_runs"]
 
 # Longer entries are labelled on their first part only (the raw text is always kept whole):
 # a 100 KB "entry" is a splitting accident, not a reference.
@@ -37,6 +37,13 @@ def label_citation(text: str, spans: list[tuple[int, int, str]] | None = None) -
     """The reference as (label, text) segments in printed order; identifiers are exact-rule labels.
 
     `spans` are `identifiers.lift`'s for this same text, when the caller has them already."""
+    text, runs = label_runs(text, spans)
+    return [(label, text[start:end]) for label, start, end in runs]
+
+
+def label_runs(text: str, spans: list[tuple[int, int, str]] | None = None) -> tuple[str, list[list]]:
+    """(the whitespace-normalised text read, its runs [label, start, end]) -- the labels after
+    the grammar post-fixes, by character span."""
     whole = " ".join(text.split())
     text = whole[:_MAX_LABELLED]
     tokens = tokenize(text)
@@ -50,8 +57,7 @@ def label_citation(text: str, spans: list[tuple[int, int, str]] | None = None) -
             runs[-1][2] = tok.end
         else:
             runs.append([label, tok.start, tok.end])
-    runs = _grammar(text, runs)
-    return [(label, text[start:end]) for label, start, end in runs]
+    return text, _grammar(text, runs)
 
 
 _DATE_THEN_VOLUME = re.compile(r"^(.*?(?:1[5-9]|20)\d\d[a-z]?\s*;)\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*:?)$")
@@ -79,6 +85,7 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
             continue
         out.append(list(run))
     out = _title_between_authors_and_journal(out)
+    out = _journal_before_volume(text, out)
     dates = [i for i, r in enumerate(out) if r[0] == "date"]
     if len(dates) > 1:
         i = dates[0]
@@ -110,6 +117,61 @@ def _title_between_authors_and_journal(runs: list[list]) -> list[list]:
     return merged
 
 
+_TITLE_TAIL = re.compile(
+    r"(?<=[,.”\"’]) ([A-Z][\w'’&-]*\.?(?: (?:[A-Z][\w'’&-]*\.?|and|of|the|in|for|on|de|di|della|des|du|la|&|[a-z]{4,}))"
+    r"{0,7}[.,]?)$"
+)
+_VOLUME_WORD = re.compile(r"^(?:vol|volume|v|no|nr|issue|bd|t|suppl|supplement|pt|part|n°)\.?,?$", re.I)
+
+
+def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
+    """A journal is followed by its volume: words that open a volume run ("neurotrauma 12,") are
+    the journal's end; with no journal at all, the short last clause of a title that runs into
+    the volume ("..., Hyperfine Interact, 166,") is the journal."""
+    labels = {r[0] for r in runs}
+    for k in range(1, len(runs)):
+        label, start, end = runs[k]
+        prev = runs[k - 1]
+        if (
+            label == "volume"
+            and prev[0] in ("publisher", "note")
+            and not labels & {"journal", "location", "container-title"}
+            and re.search(r"\d", text[start:end])
+        ):
+            prev[0] = "journal"  # a publisher is never followed by a volume number; a journal is
+            labels.add("journal")
+        if label == "journal" and prev[0] == "title":
+            title = text[prev[1] : prev[2]]
+            cut = re.search(r"[.,:;?!”\"’»)]\s+(?=[^.,:;?!”\"’»)]*$)", title)
+            if not re.search(r"[.,:;?!”\"’»)]$", title) and cut:
+                runs[k][1] = prev[1] + cut.end()  # "..., Sedimentary" + "Geology,": one journal
+                prev[2] = prev[1] + cut.start() + 1
+            continue
+        if label not in ("volume", "pages") or prev[0] not in ("journal", "title"):
+            continue
+        piece = text[start:end]
+        words = list(re.finditer(r"\S+", piece))
+        lead = 0
+        for w in words:
+            if re.match(r"^[^\W\d_][\w'’&-]*[.,]?$", w.group()) and not _VOLUME_WORD.match(w.group()):
+                lead += 1
+            else:
+                break
+        if label == "volume" and 0 < lead < len(words):
+            if prev[0] == "journal":
+                prev[2] = start + words[lead - 1].end()
+                runs[k][1] = start + words[lead].start()
+            continue
+        if prev[0] == "title" and not labels & {"journal", "publisher", "location", "container-title"}:
+            title = text[prev[1] : prev[2]]
+            m = _TITLE_TAIL.search(title)
+            if m and len(m.group(1).split()) * 2 < len(title.split()):
+                runs.insert(k, ["journal", prev[1] + m.start(1), prev[2]])
+                prev[2] = prev[1] + m.start()
+            break
+    return runs
+
+
 def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
     out = list(labels)
     for i, tok in enumerate(tokens):
@@ -128,9 +190,16 @@ def parse_citation(text: str, number: int = 0) -> Citation:
     raw = re.sub(r"\s+", " ", text or "").strip()
     ids, spans = identifiers.lift(raw)
     try:
-        segments = label_citation(raw, spans) if raw else []
-    except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model does
-        return Citation(number=number, raw=raw, warnings=(f"could not label the reference ({exc})",), **ids)  # type: ignore[arg-type]
+        fields = _fields(raw, spans, ids)
+    except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model makes of it
+        warning = f"could not read the reference ({type(exc).__name__})"
+        return Citation(number=number, raw=raw, warnings=(warning,), **ids)  # type: ignore[arg-type]
+    warnings = _warnings(raw, ids, fields)
+    return Citation(number=number, raw=raw, warnings=tuple(warnings), **ids, **fields)  # type: ignore[arg-type]
+
+
+def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | None]) -> dict[str, object]:
+    segments = label_citation(raw, spans) if raw else []
     first: dict[str, str] = {}
     for label, seg in segments:
         first.setdefault(label, seg)
@@ -142,7 +211,7 @@ def parse_citation(text: str, number: int = 0) -> Citation:
     journal = normalise.journal(first.get("journal"))
     container = normalise.journal(first.get("container-title"))
     kind = _kind(first, ids, journal, container)
-    fields = dict(
+    return dict(
         authors=authors,
         et_al=et_al,
         title=normalise.title(first.get("title")),
@@ -159,8 +228,6 @@ def parse_citation(text: str, number: int = 0) -> Citation:
         edition=_edition(first.get("edition")),
         kind=kind,
     )
-    warnings = _warnings(raw, ids, fields)
-    return Citation(number=number, raw=raw, warnings=tuple(warnings), **ids, **fields)  # type: ignore[arg-type]
 
 
 def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | None, int | None]:
