@@ -3,16 +3,17 @@ of the journal articles and the token accuracy over all sequences >= 0.95."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SHARED
 
 from evidence.citations.evaluate import FIELDS, GOLD, THRESHOLD, evaluate, main
 
 
 @pytest.fixture(scope="module")
-def figures(shared: Path):  # type: ignore[no-untyped-def]
-    return evaluate(shared / GOLD)
+def figures():  # type: ignore[no-untyped-def]
+    if not (SHARED / GOLD).is_file():
+        pytest.skip("../shared is not present")
+    return evaluate(SHARED / GOLD)
 
 
 def test_token_accuracy_over_all_sequences(figures):

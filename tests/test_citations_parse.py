@@ -166,3 +166,24 @@ def test_garbage_and_huge_entries_never_raise(text):
     c = parse_citation(text, 9)
     assert c.number == 9
     assert c.raw == " ".join(text.split())
+
+
+def test_a_reference_that_opens_with_its_journal():
+    c = parse_citation("Gut. 2010;59(3):300-5.")
+    assert (c.authors, c.journal, c.year, c.volume, c.issue, c.pages) == ((), "Gut", 2010, "59", "3", "300-5")
+    assert c.kind == "article"
+
+
+def test_a_web_page_is_not_dated_by_when_it_was_read():
+    c = parse_citation(
+        "Widget Council. Coverage of widgets (20.1). https://www.widget-council.example/ncd. Accessed January 5, 2024."
+    )
+    assert c.kind == "web" and c.year is None
+
+
+def test_guidance_from_an_agency_is_a_report():
+    c = parse_citation(
+        "National Institute for Widget Excellence (NIWE). Widget therapy for gadgetosis. "
+        "Interventional procedures guidance [IPG123]. 2018."
+    )
+    assert c.kind == "report" and c.year == 2018

@@ -84,6 +84,7 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
             out.append(["volume", start + m.start(2), end])
             continue
         out.append(list(run))
+    out = _journal_first(text, out)
     out = _title_between_authors_and_journal(out)
     out = _journal_before_volume(text, out)
     dates = [i for i, r in enumerate(out) if r[0] == "date"]
@@ -94,6 +95,21 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
                 out[i + 1][1] = out[i][1]
                 del out[i]
     return out
+
+
+def _journal_first(text: str, runs: list[list]) -> list[list]:
+    """"Gut. 2010;59(3):300-5." -- no authors, no title: what opens the reference, right before
+    the date and the volume, is the journal (the model calls an opening phrase an author)."""
+    labels = [r[0] for r in runs]
+    if "journal" in labels or "title" in labels or len(runs) < 3:
+        return runs
+    if labels[0] == "author" and labels[1] == "date" and labels[2] in ("volume", "pages"):
+        opening = text[runs[0][1] : runs[0][2]].strip(" .,;:")
+        words = opening.split()
+        looks_like_a_name = len(words) > 1 and re.fullmatch(r"(?:[A-Z]\.?){1,3}", words[-1]) or "," in opening
+        if len(words) <= 8 and not looks_like_a_name:
+            runs[0][0] = "journal"
+    return runs
 
 
 def _title_between_authors_and_journal(runs: list[list]) -> list[list]:
@@ -233,6 +249,8 @@ def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | No
 def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | None, int | None]:
     """A year the model did not label as a date (in the volume, the note...), never in the title."""
     for label, seg in segments:
+        if label == "note" and re.search(r"\b(?:accessed|cited|retrieved|viewed)\b", seg, re.I):
+            continue  # when a page was read is not when it was published
         if label in ("volume", "note", "publisher", "edition", "genre", "journal", "location"):
             year, month, day = normalise.date(seg)
             if year is not None and re.search(r"(?<![\d/.-])(?:1[5-9]|20)\d\d(?![\d/-])", seg):
@@ -243,16 +261,16 @@ def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | 
 def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None, container: str | None) -> str:
     if journal:
         return "article"
-    if container or first.get("editor"):
+    if first.get("editor") or container and re.match(r"^\s*in\b", first.get("container-title", ""), re.I):
         return "chapter"
-    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher"))
+    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
     if first.get("publisher") or first.get("location") or first.get("edition"):
         return "report" if first.get("genre") or _REPORT.search(text) else "book"
     if ids.get("url") or first.get("url"):
         return "web"
     if ids.get("pmid"):
         return "article"
-    if first.get("genre") and _REPORT.search(text):
+    if (first.get("genre") or container) and _REPORT.search(text):
         return "report"
     return "other"
 
