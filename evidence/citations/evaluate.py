@@ -145,10 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<14} {acc:.3f}  (n={n}){mark}")
         for gold, pred in result["misses"][name][: args.misses]:  # type: ignore[index]
             print(f"      gold {gold!r:<60.60} got {pred!r:.60}")
-    low = [n for n, (acc, _) in fields.items() if acc < THRESHOLD]
-    if result["token_accuracy"] < THRESHOLD:  # type: ignore[operator]
-        low.append("token accuracy")
-    return 0 if not low else 0  # figures are reported, not enforced here (tests pin the bar)
+    return 0  # the figures are reported here; tests/test_citations_evaluate.py holds the bar
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class Token(NamedTuple):
 
 
 _CHUNK = re.compile(r"\S+")
+_MAY_CUT = re.compile(r"[;:,(.)]")  # no cut point without one of these before the last character
 _WHOLE = re.compile(r"^(?:<?https?://|www\.|doi:|10\.\d{4,9}/|urn:)", re.I)
 # cut points inside a chunk: after ; : , before a digit/letter/( ; before ( after a word
 # character; after a letter-period before a digit ("Oncol.2002;")
@@ -36,7 +37,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for chunk in _CHUNK.finditer(text):
         word, start = chunk.group(), chunk.start()
-        if len(word) < 4 or _WHOLE.match(word) or "://" in word:
+        if len(word) < 4 or not _MAY_CUT.search(word, 0, len(word) - 1) or _WHOLE.match(word) or "://" in word:
             tokens.append(Token(word, start, chunk.end()))
             continue
         last = 0

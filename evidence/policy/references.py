@@ -120,6 +120,7 @@ from evidence.citations.identifiers import NCT as _NCT  # noqa: E402,F401
 from evidence.citations.identifiers import PMCID as _PMCID  # noqa: E402,F401
 from evidence.citations.identifiers import PMID as _PMID  # noqa: E402,F401
 from evidence.citations.identifiers import PMID_WRITTEN as _PMID_WRITTEN  # noqa: E402,F401
+from evidence.citations.identifiers import URL as _URL  # noqa: E402,F401
 
 
 def parse_citation(number: int, raw: str) -> Citation:
