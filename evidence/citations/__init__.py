@@ -98,7 +98,7 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
 
 
 def _journal_first(text: str, runs: list[list]) -> list[list]:
-    """"Gut. 2010;59(3):300-5." -- no authors, no title: what opens the reference, right before
+    """ "Gut. 2010;59(3):300-5." -- no authors, no title: what opens the reference, right before
     the date and the volume, is the journal (the model calls an opening phrase an author)."""
     labels = [r[0] for r in runs]
     if "journal" in labels or "title" in labels or len(runs) < 3:
