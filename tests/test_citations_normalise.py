@@ -96,3 +96,8 @@ def test_journal_as_printed_and_abbreviated():
     assert abbreviate("Lancet") == "Lancet"
     assert abbreviate("Frontiers in Endocrinology (Lausanne)") == "Front Endocrinol (Lausanne)"
     assert abbreviate("Zeitschrift fur Qxyzzology Wunderbar") is None
+
+
+def test_underscores_are_text_unless_they_wrap_words():
+    assert normalise.clean("_Lancet_.") == "Lancet"
+    assert normalise.clean("100 % _ of snake_case") == "100 % _ of snake_case"

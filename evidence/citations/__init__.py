@@ -84,6 +84,7 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
             out.append(["volume", start + m.start(2), end])
             continue
         out.append(list(run))
+    out = _italic_journal(text, out)
     out = _journal_first(text, out)
     out = _title_between_authors_and_journal(out)
     out = _journal_before_volume(text, out)
@@ -95,6 +96,39 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
                 out[i + 1][1] = out[i][1]
                 del out[i]
     return out
+
+
+_ITALIC = re.compile(r"\*{1,2}[^*]{1,300}?\*{1,2}")
+
+
+def _italic_journal(text: str, runs: list[list]) -> list[list]:
+    """AMA prints the journal in italics (`*N Engl J Med.*`): a Markdown italic span that the
+    model started labelling as the journal is the journal, all of it."""
+    for m in _ITALIC.finditer(text):
+        inside = [r for r in runs if r[1] < m.end() and r[2] > m.start()]
+        if not any(r[0] == "journal" for r in inside) or all(r[0] == "journal" for r in inside):
+            continue
+        out: list[list] = []
+        for r in runs:
+            if r[2] <= m.start() or r[1] >= m.end():
+                out.append(r)
+                continue
+            if r[1] < m.start():
+                out.append([r[0], r[1], _end_before(text, r[1], m.start())])
+            if not out or out[-1][0] != "journal" or out[-1][2] < m.start():
+                out.append(["journal", m.start(), m.end()])
+            if r[2] > m.end():
+                out.append([r[0], _start_after(text, m.end(), r[2]), r[2]])
+        runs = [r for r in out if r[2] > r[1]]
+    return runs
+
+
+def _end_before(text: str, start: int, at: int) -> int:
+    return start + len(text[start:at].rstrip())
+
+
+def _start_after(text: str, at: int, end: int) -> int:
+    return end - len(text[at:end].lstrip())
 
 
 def _journal_first(text: str, runs: list[list]) -> list[list]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+# "_Lancet_" is Markdown italics; an underscore inside a word or standing alone is text
+_ITALIC_UNDERSCORE = re.compile(r"(?<![\w_])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w_])")
 _DASHES = re.compile(r"\s*(?:[-‐‑‒–—―−]+|--)\s*")
 _YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2})(?![0-9])")
 _MONTHS = {
@@ -53,7 +55,7 @@ _PARTICLES = {
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
     if text is None:
         return None
-    text = " ".join(text.replace("*", " ").replace("_", " ").split()).strip(strip)
+    text = " ".join(_ITALIC_UNDERSCORE.sub(" ", text.replace("*", " ")).split()).strip(strip)
     return text or None
 
 
@@ -186,7 +188,10 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
             surname, _, given = piece.partition(",")
             names.append(_format(surname, given.split()))
             continue
-        words = piece.split()
+        words = [w for w in piece.split() if any(ch.isalpha() for ch in w)]  # no stray quotes or dashes
+        if not words:
+            continue
+        piece = " ".join(words)
         if _ORG.search(piece) or len(words) >= 4 and not any(_is_initials(w) for w in words):
             if pending is not None:
                 names.append(_surname_case(pending))
