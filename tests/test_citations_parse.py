@@ -187,3 +187,15 @@ def test_guidance_from_an_agency_is_a_report():
         "Interventional procedures guidance [IPG123]. 2018."
     )
     assert c.kind == "report" and c.year == 2018
+
+
+def test_a_one_word_title_after_a_single_author():
+    c = parse_citation("Kovář V. Widgets. J Gadget Med. 2021;14:1-9.")
+    assert (c.authors, c.title, c.journal, c.year, c.volume, c.pages) == (
+        ("Kovář V",),
+        "Widgets",
+        "J Gadget Med",
+        2021,
+        "14",
+        "1-9",
+    )

@@ -84,6 +84,7 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
             out.append(["volume", start + m.start(2), end])
             continue
         out.append(list(run))
+    out = _title_out_of_authors(text, out)
     out = _italic_journal(text, out)
     out = _journal_first(text, out)
     out = _title_between_authors_and_journal(out)
@@ -96,6 +97,27 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
                 out[i + 1][1] = out[i][1]
                 del out[i]
     return out
+
+
+_AUTHOR_THEN_TITLE = re.compile(
+    r"(?:^|, )[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ][\w'’-]*(?: [\w'’-]+)*? [A-Z]{1,3}\. (?=[A-ZÀ-Þ0-9\"“])"
+)
+
+
+def _title_out_of_authors(text: str, runs: list[list]) -> list[list]:
+    """"Procházka V. Widgets. J Gadget Med." -- a one-word title after the last author's
+    initials, taken in by the authors: the authors end at the initials' period."""
+    labels = [r[0] for r in runs]
+    if not labels or labels[0] != "author" or "title" in labels:
+        return runs
+    start, end = runs[0][1], runs[0][2]
+    piece = text[start:end]
+    found = list(_AUTHOR_THEN_TITLE.finditer(piece))
+    last = found[-1] if found else None
+    if last is None or last.end() >= len(piece.rstrip()):
+        return runs
+    cut = start + last.end()
+    return [["author", start, cut - 1], ["title", cut, end], *runs[1:]]
 
 
 _ITALIC = re.compile(r"\*{1,2}[^*]{1,300}?\*{1,2}")
