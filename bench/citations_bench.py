@@ -89,11 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(timed)} references ({chars:.0f} chars on average): {best:.2f} s, "
         f"{len(timed) / best:,.0f} references/s ({cpu:.2f} s CPU), best of {args.repeat} [{verdict}: goal < 2 s]"
     )
-    walls = [policy_add_seconds() for _ in range(args.repeat)]
-    verdict = "ok" if min(walls) < 1.5 else "SLOW"
+    wall, cpu = min(policy_add_seconds() for _ in range(args.repeat))
+    verdict = "ok" if wall < 1.5 else "SLOW"
     print(
-        f"evidence policy add {EXAMPLE.name}: {min(walls):.2f} s wall, best of {args.repeat} [{verdict}: goal < 1.5 s]"
+        f"evidence policy add {EXAMPLE.name}: {wall:.2f} s wall ({cpu:.2f} s CPU), "
+        f"best of {args.repeat} [{verdict}: goal < 1.5 s]"
     )
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        print(f"note: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wall times are inflated")
     return 0
 
 
