@@ -45,6 +45,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
+	$(BIN)/python -m evidence.review.evaluate
 	$(BIN)/python -m evidence.citations.evaluate
 
 # Rebuild the shipped citation model (evidence/citations/citation_crf.model) from ../shared.
