@@ -8,7 +8,7 @@ EXAMPLE := examples/stem-cell-pad.txt
 export EVIDENCE_DB ?= db/evidence.sqlite
 export EVIDENCE_CACHE ?= db/http_cache.sqlite
 
-.PHONY: all demo test bench eval lint fmt clean
+.PHONY: all demo test bench eval lint fmt clean train-citations
 
 all: lint test
 
@@ -47,6 +47,11 @@ eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
 	$(BIN)/python -m evidence.review.evaluate
 	$(BIN)/python bench/match_eval.py
+	$(BIN)/python -m evidence.citations.evaluate
+
+# Rebuild the shipped citation model (evidence/citations/citation_crf.model) from ../shared.
+train-citations: $(STAMP)
+	$(BIN)/python -m evidence.citations.train
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

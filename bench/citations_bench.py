@@ -1,0 +1,104 @@
+"""Citation parsing speed: 5,000 references through `evidence.citations.parse_citation` (goal < 2 s),
+and `evidence policy add` of the example policy, wall clock in a fresh process (goal < 1.5 s).
+
+The references are real strings: AnyStyle's gold.xml and the real PubMed records in
+../shared/corpora/eutils-real rendered in the house styles, each string distinct. The model is
+loaded (and warmed on strings outside the timed set) before the clock starts; the load itself
+is timed apart. Best of `--repeat`, each round on a fresh feature cache.
+
+    python bench/citations_bench.py [--count 5000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+EXAMPLE = ROOT / "examples" / "stem-cell-pad.txt"
+
+
+def references(count: int) -> list[str]:
+    from evidence.citations.corpus import read_anystyle, text_of
+    from evidence.citations.render import render_article, render_other
+    from evidence.citations.train import ANYSTYLE, pubmed_articles
+
+    texts = {text_of(s) for s in read_anystyle(SHARED / ANYSTYLE / "gold.xml")}
+    articles = [a for a in pubmed_articles(SHARED) if a.year and a.journal]
+    rng = random.Random(2026)
+    while len(texts) < count + 50 and articles:
+        article = rng.choice(articles)
+        texts.add(text_of(render_article(article, rng) if rng.random() < 0.85 else render_other(article, rng)))
+    out = sorted(texts)
+    rng.shuffle(out)
+    return out[: count + 50]
+
+
+def policy_add_seconds() -> tuple[float, float]:
+    """(wall, CPU of the child) of one `evidence policy add` of the example into a fresh store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "EVIDENCE_DB": str(Path(tmp) / "e.sqlite"), "EVIDENCE_CACHE": str(Path(tmp) / "c.sqlite")}
+        exe = Path(sys.executable).with_name("evidence")
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "evidence"]
+        before = os.times()
+        start = time.perf_counter()
+        subprocess.run([*cmd, "policy", "add", str(EXAMPLE), "--id", "bench"], env=env, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        after = os.times()
+        return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not (SHARED / "corpora" / "citations-anystyle").is_dir():
+        print(f"skipped: {SHARED} is not present (the shared corpus is needed)")
+        return 0
+    sys.path.insert(0, str(ROOT))
+    from evidence.citations import features, parse_citation
+    from evidence.citations.model import _tagger
+
+    texts = references(args.count)
+    warm, timed = texts[:50], texts[50:]
+    start = time.perf_counter()
+    _tagger()
+    load = time.perf_counter() - start
+    for text in warm:
+        parse_citation(text)
+    best = cpu = float("inf")
+    for _ in range(args.repeat):
+        features._CACHE.clear()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for i, text in enumerate(timed):
+            parse_citation(text, i)
+        best = min(best, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    chars = sum(map(len, timed)) / len(timed)
+    verdict = "ok" if best < 2.0 else "SLOW"
+    print(f"model load {load * 1000:.0f} ms")
+    print(
+        f"{len(timed)} references ({chars:.0f} chars on average): {best:.2f} s, "
+        f"{len(timed) / best:,.0f} references/s ({cpu:.2f} s CPU), best of {args.repeat} [{verdict}: goal < 2 s]"
+    )
+    wall, cpu = min(policy_add_seconds() for _ in range(args.repeat))
+    verdict = "ok" if wall < 1.5 else "SLOW"
+    print(
+        f"evidence policy add {EXAMPLE.name}: {wall:.2f} s wall ({cpu:.2f} s CPU), "
+        f"best of {args.repeat} [{verdict}: goal < 1.5 s]"
+    )
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        print(f"note: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wall times are inflated")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

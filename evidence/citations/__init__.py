@@ -1,0 +1,363 @@
+"""Reference string -> labelled segments -> normalised `Citation`.
+
+    >>> c = parse_citation("Cook DJ, Guyatt GH. Title of a trial. Am Heart J 2002;144(5):760-8.")
+    >>> c.authors, c.journal, c.year, c.volume, c.issue, c.pages
+    (('Cook DJ', 'Guyatt GH'), 'Am Heart J', 2002, '144', '5', '760-8')
+
+A CRF trained on AnyStyle's labelled references and on real PubMed records rendered in the
+house styles policies use (`train.py`, `make train-citations`) labels each token; `normalise`
+turns each labelled segment into its field. Identifiers (PMID, DOI, NCT, PMCID, URL) are lifted
+by exact rules, never by the model. Pure: no store, no network; the model is read from the
+package once, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evidence.citations import identifiers, normalise
+from evidence.citations.abbrev import abbreviate
+from evidence.citations.model import label_tokens
+from evidence.citations.tokens import Token, tokenize
+from evidence.records import Citation
+
+__all__ = ["parse_citation", "label_citation", "label_runs"]
+
+# Longer entries are labelled on their first part only (the raw text is always kept whole):
+# a 100 KB "entry" is a splitting accident, not a reference.
+_MAX_LABELLED = 2_000
+_REPORT = re.compile(
+    r"\b(?:report|assessment|technical|evidence review|white paper|guidance|brief|bulletin|"
+    r"no\.\s*\d|publication\s+no|working paper|monograph)\b",
+    re.I,
+)
+
+
+def label_citation(text: str, spans: list[tuple[int, int, str]] | None = None) -> list[tuple[str, str]]:
+    """The reference as (label, text) segments in printed order; identifiers are exact-rule labels.
+
+    `spans` are `identifiers.lift`'s for this same text, when the caller has them already."""
+    text, runs = label_runs(text, spans)
+    return [(label, text[start:end]) for label, start, end in runs]
+
+
+def label_runs(text: str, spans: list[tuple[int, int, str]] | None = None) -> tuple[str, list[list]]:
+    """(the whitespace-normalised text read, its runs [label, start, end]) -- the labels after
+    the grammar post-fixes, by character span."""
+    whole = " ".join(text.split())
+    text = whole[:_MAX_LABELLED]
+    tokens = tokenize(text)
+    labels = label_tokens(tokens)
+    if spans is None or len(whole) > _MAX_LABELLED:
+        _, spans = identifiers.lift(text)
+    labels = _force_spans(tokens, labels, spans)
+    runs: list[list] = []  # [label, start, end]
+    for tok, label in zip(tokens, labels, strict=True):
+        if runs and runs[-1][0] == label:
+            runs[-1][2] = tok.end
+        else:
+            runs.append([label, tok.start, tok.end])
+    return text, _grammar(text, runs)
+
+
+_DATE_THEN_VOLUME = re.compile(r"^(.*?(?:1[5-9]|20)\d\d[a-z]?\s*;)\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*:?)$")
+_DAY_THEN_VOLUME = re.compile(r"^(\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*;)\s*(\S.*)$")
+
+
+def _grammar(text: str, runs: list[list]) -> list[list]:
+    """Post-fixes where the citation grammar is certain and the model slipped.
+
+    "2018; 2018:" labelled as one date is date + volume (a date ends at its `;`); "3;9:" labelled
+    as volume after "2018 Mar" is the day, then the volume; a year opening the title ("2016
+    AHA/ACC Guideline ...") right after the authors, with the real date later, is the title's.
+    """
+    out: list[list] = []
+    for run in runs:
+        label, start, end = run
+        piece = text[start:end]
+        if label == "date" and (m := _DATE_THEN_VOLUME.match(piece)) and not any(r[0] == "volume" for r in runs):
+            out.append(["date", start, start + m.end(1)])
+            out.append(["volume", start + m.start(2), end])
+            continue
+        if label == "volume" and out and out[-1][0] == "date" and (m := _DAY_THEN_VOLUME.match(piece)):
+            out[-1][2] = start + m.end(1)
+            out.append(["volume", start + m.start(2), end])
+            continue
+        out.append(list(run))
+    out = _title_out_of_authors(text, out)
+    out = _italic_journal(text, out)
+    out = _journal_first(text, out)
+    out = _title_between_authors_and_journal(out)
+    out = _journal_before_volume(text, out)
+    dates = [i for i, r in enumerate(out) if r[0] == "date"]
+    if len(dates) > 1:
+        i = dates[0]
+        if 0 < i < len(out) - 1 and out[i - 1][0] == "author" and out[i + 1][0] == "title":
+            if re.fullmatch(r"(?:1[5-9]|20)\d\d", text[out[i][1] : out[i][2]]):
+                out[i + 1][1] = out[i][1]
+                del out[i]
+    return out
+
+
+_AUTHOR_THEN_TITLE = re.compile(
+    r"(?:^|, )[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ][\w'’-]*(?: [\w'’-]+)*? [A-Z]{1,3}\. (?=[A-ZÀ-Þ0-9\"“])"
+)
+
+
+def _title_out_of_authors(text: str, runs: list[list]) -> list[list]:
+    """"Procházka V. Widgets. J Gadget Med." -- a one-word title after the last author's
+    initials, taken in by the authors: the authors end at the initials' period."""
+    labels = [r[0] for r in runs]
+    if not labels or labels[0] != "author" or "title" in labels:
+        return runs
+    start, end = runs[0][1], runs[0][2]
+    piece = text[start:end]
+    found = list(_AUTHOR_THEN_TITLE.finditer(piece))
+    last = found[-1] if found else None
+    if last is None or last.end() >= len(piece.rstrip()):
+        return runs
+    cut = start + last.end()
+    return [["author", start, cut - 1], ["title", cut, end], *runs[1:]]
+
+
+_ITALIC = re.compile(r"\*{1,2}[^*]{1,300}?\*{1,2}")
+
+
+def _italic_journal(text: str, runs: list[list]) -> list[list]:
+    """AMA prints the journal in italics (`*N Engl J Med.*`): a Markdown italic span that the
+    model started labelling as the journal is the journal, all of it."""
+    for m in _ITALIC.finditer(text):
+        inside = [r for r in runs if r[1] < m.end() and r[2] > m.start()]
+        if not any(r[0] == "journal" for r in inside) or all(r[0] == "journal" for r in inside):
+            continue
+        out: list[list] = []
+        for r in runs:
+            if r[2] <= m.start() or r[1] >= m.end():
+                out.append(r)
+                continue
+            if r[1] < m.start():
+                out.append([r[0], r[1], _end_before(text, r[1], m.start())])
+            if not out or out[-1][0] != "journal" or out[-1][2] < m.start():
+                out.append(["journal", m.start(), m.end()])
+            if r[2] > m.end():
+                out.append([r[0], _start_after(text, m.end(), r[2]), r[2]])
+        runs = [r for r in out if r[2] > r[1]]
+    return runs
+
+
+def _end_before(text: str, start: int, at: int) -> int:
+    return start + len(text[start:at].rstrip())
+
+
+def _start_after(text: str, at: int, end: int) -> int:
+    return end - len(text[at:end].lstrip())
+
+
+def _journal_first(text: str, runs: list[list]) -> list[list]:
+    """ "Gut. 2010;59(3):300-5." -- no authors, no title: what opens the reference, right before
+    the date and the volume, is the journal (the model calls an opening phrase an author)."""
+    labels = [r[0] for r in runs]
+    if "journal" in labels or "title" in labels or len(runs) < 3:
+        return runs
+    if labels[0] == "author" and labels[1] == "date" and labels[2] in ("volume", "pages"):
+        opening = text[runs[0][1] : runs[0][2]].strip(" .,;:")
+        words = opening.split()
+        looks_like_a_name = len(words) > 1 and re.fullmatch(r"(?:[A-Z]\.?){1,3}", words[-1]) or "," in opening
+        if len(words) <= 8 and not looks_like_a_name:
+            runs[0][0] = "journal"
+    return runs
+
+
+def _title_between_authors_and_journal(runs: list[list]) -> list[list]:
+    """Author. Title. Journal: what lies between the authors and the journal is the title (or a
+    date, in author-year styles), whatever the model called it ("CLINICAL PRACTICE." is no genre)."""
+    labels = [r[0] for r in runs]
+    if "journal" not in labels or "author" not in labels:
+        return runs
+    a, j = labels.index("author"), labels.index("journal")
+    if a >= j:
+        return runs
+    for k in range(a + 1, j):
+        if runs[k][0] not in ("date", "title", "citation-number"):
+            runs[k][0] = "title"
+    merged: list[list] = []
+    for run in runs:
+        if merged and merged[-1][0] == run[0] and run[0] == "title":
+            merged[-1][2] = run[2]
+        else:
+            merged.append(run)
+    return merged
+
+
+_TITLE_TAIL = re.compile(
+    r"(?<=[,.”\"’]) ([A-Z][\w'’&-]*\.?(?: (?:[A-Z][\w'’&-]*\.?|and|of|the|in|for|on|de|di|della|des|du|la|&|[a-z]{4,}))"
+    r"{0,7}[.,]?)$"
+)
+_VOLUME_WORD = re.compile(r"^(?:vol|volume|v|no|nr|issue|bd|t|suppl|supplement|pt|part|n°)\.?,?$", re.I)
+
+
+def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
+    """A journal is followed by its volume: words that open a volume run ("neurotrauma 12,") are
+    the journal's end; with no journal at all, the short last clause of a title that runs into
+    the volume ("..., Hyperfine Interact, 166,") is the journal."""
+    labels = {r[0] for r in runs}
+    for k in range(1, len(runs)):
+        label, start, end = runs[k]
+        prev = runs[k - 1]
+        if (
+            label == "volume"
+            and prev[0] in ("publisher", "note")
+            and not labels & {"journal", "location", "container-title"}
+            and re.search(r"\d", text[start:end])
+        ):
+            prev[0] = "journal"  # a publisher is never followed by a volume number; a journal is
+            labels.add("journal")
+        if label == "journal" and prev[0] == "title":
+            title = text[prev[1] : prev[2]]
+            cut = re.search(r"[.,:;?!”\"’»)]\s+(?=[^.,:;?!”\"’»)]*$)", title)
+            if not re.search(r"[.,:;?!”\"’»)]$", title) and cut:
+                runs[k][1] = prev[1] + cut.end()  # "..., Sedimentary" + "Geology,": one journal
+                prev[2] = prev[1] + cut.start() + 1
+            continue
+        if label not in ("volume", "pages") or prev[0] not in ("journal", "title"):
+            continue
+        piece = text[start:end]
+        words = list(re.finditer(r"\S+", piece))
+        lead = 0
+        for w in words:
+            if re.match(r"^[^\W\d_][\w'’&-]*[.,]?$", w.group()) and not _VOLUME_WORD.match(w.group()):
+                lead += 1
+            else:
+                break
+        if label == "volume" and 0 < lead < len(words):
+            if prev[0] == "journal":
+                prev[2] = start + words[lead - 1].end()
+                runs[k][1] = start + words[lead].start()
+            continue
+        if prev[0] == "title" and not labels & {"journal", "publisher", "location", "container-title"}:
+            title = text[prev[1] : prev[2]]
+            m = _TITLE_TAIL.search(title)
+            if m and len(m.group(1).split()) * 2 < len(title.split()):
+                runs.insert(k, ["journal", prev[1] + m.start(1), prev[2]])
+                prev[2] = prev[1] + m.start()
+            break
+    return runs
+
+
+def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
+    out = list(labels)
+    for i, tok in enumerate(tokens):
+        for start, end, label in spans:
+            if start <= tok.start < end:
+                out[i] = label
+                break
+        else:
+            if out[i] in ("pmid", "doi", "url"):  # the model's guess without an exact match
+                out[i] = "note"
+    return out
+
+
+def parse_citation(text: str, number: int = 0) -> Citation:
+    """One reference string -> Citation; never raises, never loses the raw text."""
+    raw = re.sub(r"\s+", " ", text or "").strip()
+    ids, spans = identifiers.lift(raw)
+    try:
+        fields = _fields(raw, spans, ids)
+    except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model makes of it
+        warning = f"could not read the reference ({type(exc).__name__})"
+        return Citation(number=number, raw=raw, warnings=(warning,), **ids)  # type: ignore[arg-type]
+    warnings = _warnings(raw, ids, fields)
+    return Citation(number=number, raw=raw, warnings=tuple(warnings), **ids, **fields)  # type: ignore[arg-type]
+
+
+def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | None]) -> dict[str, object]:
+    segments = label_citation(raw, spans) if raw else []
+    first: dict[str, str] = {}
+    for label, seg in segments:
+        first.setdefault(label, seg)
+    authors, et_al = normalise.authors(first.get("author"))
+    year, month, day = normalise.date(first.get("date"))
+    if year is None:
+        year, month, day = _year_elsewhere(segments)
+    volume, issue = normalise.volume_issue(first.get("volume"))
+    journal = normalise.journal(first.get("journal"))
+    container = normalise.journal(first.get("container-title"))
+    kind = _kind(first, ids, journal, container)
+    return dict(
+        authors=authors,
+        et_al=et_al,
+        title=normalise.title(first.get("title")),
+        journal=journal or container,
+        journal_abbrev=abbreviate(journal) if journal else None,
+        year=year,
+        month=month,
+        day=day,
+        volume=volume,
+        issue=issue,
+        pages=normalise.pages(first.get("pages")),
+        publisher=normalise.clean(first.get("publisher")),
+        place=normalise.clean(first.get("location")),
+        edition=_edition(first.get("edition")),
+        kind=kind,
+    )
+
+
+def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | None, int | None]:
+    """A year the model did not label as a date (in the volume, the note...), never in the title."""
+    for label, seg in segments:
+        if label == "note" and re.search(r"\b(?:accessed|cited|retrieved|viewed)\b", seg, re.I):
+            continue  # when a page was read is not when it was published
+        if label in ("volume", "note", "publisher", "edition", "genre", "journal", "location"):
+            year, month, day = normalise.date(seg)
+            if year is not None and re.search(r"(?<![\d/.-])(?:1[5-9]|20)\d\d(?![\d/-])", seg):
+                return year, month, day
+    return None, None, None
+
+
+def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None, container: str | None) -> str:
+    if journal:
+        return "article"
+    if first.get("editor") or container and re.match(r"^\s*in\b", first.get("container-title", ""), re.I):
+        return "chapter"
+    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
+    if first.get("publisher") or first.get("location") or first.get("edition"):
+        return "report" if first.get("genre") or _REPORT.search(text) else "book"
+    if ids.get("url") or first.get("url"):
+        return "web"
+    if ids.get("pmid"):
+        return "article"
+    if (first.get("genre") or container) and _REPORT.search(text):
+        return "report"
+    return "other"
+
+
+def _edition(text: str | None) -> str | None:
+    text = normalise.clean(text)
+    if not text:
+        return None
+    stripped = re.sub(r"\s*\b(?:ed|edn|edition|éd|aufl|auflage)\b\.?$", "", text, flags=re.I).strip(" .,;:")
+    return stripped or text
+
+
+def _warnings(raw: str, ids: dict[str, str | None], f: dict[str, object]) -> list[str]:
+    warnings: list[str] = []
+    if f["kind"] in ("article", "other"):
+        if not f["journal"] and f["year"] is None:
+            warnings.append("could not find the journal and date")
+        elif f["year"] is None:
+            warnings.append("could not read the date, volume and pages")
+        elif not f["journal"]:
+            warnings.append("could not find the journal")
+        if f["journal"]:
+            missing = [name for name in ("authors", "title") if not f[name]]
+            if missing:
+                warnings.append(f"could not find the {' and '.join(missing)}")
+    elif f["year"] is None and f["kind"] != "web":
+        warnings.append("could not find the date")
+    if len(raw) > _MAX_LABELLED:
+        warnings.append(f"the entry is {len(raw):,} characters long; only its start was read")
+    if not ids.get("pmid") and (odd := identifiers.PMID_WRITTEN.search(raw)):
+        warnings.append(f"{odd.group(1).rstrip('.,;')!r} is not a PMID (ignored)")
+    if not (ids.get("pmid") or ids.get("doi") or ids.get("nct")):
+        warnings.append("no PMID, DOI or NCT id")
+    return warnings

@@ -1,0 +1,47 @@
+"""Identifiers lifted by exact rules, wherever they are in a reference: PMID, PMCID, DOI, NCT, URL.
+
+These were evidence/policy/references.py's; the parser's labels never decide an identifier,
+they only keep its tokens out of the other fields.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ASCII digits only: `\d` also matches Arabic-Indic and full-width digits, which int() reads
+# but NCBI does not. A PMID has no leading zero and at most 9 digits (NCBI_FACTS.md).
+PMID = re.compile(r"\bPMID\s*:?\s*([1-9][0-9]{0,8})(?![0-9A-Za-z])\.?", re.I)
+PMID_WRITTEN = re.compile(r"\bPMID\s*:?\s*(\S{1,40})", re.I)
+PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\d+)\b\.?|\b(PMC\d{5,})\b\.?", re.I)
+DOI = re.compile(r"(?:\bdoi\s*:?\s*|\bhttps?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+NCT = re.compile(r"\b(NCT\d{8})\b\.?", re.I)
+URL = re.compile(r"\b(?:available\s+(?:at|from)\s*:?\s*|url\s*:\s*)?(?:https?://|www\.)\S+", re.I)
+ACCESSED = re.compile(r"\b(?:accessed|updated|cited|retrieved)\b[^.;]*\d{4}\]?\.?", re.I)
+_URL_ONLY = re.compile(r"(?:https?://|www\.)\S+", re.I)
+
+
+def lift(text: str) -> tuple[dict[str, str | None], list[tuple[int, int, str]]]:
+    """The identifiers, and the spans (start, end, label) they and access notes occupy."""
+    ids: dict[str, str | None] = {"pmid": None, "doi": None, "nct": None, "pmcid": None, "url": None}
+    spans: list[tuple[int, int, str]] = []
+    if m := PMID.search(text):
+        ids["pmid"] = m.group(1)
+        spans.append((m.start(), m.end(), "pmid"))
+    if m := DOI.search(text):
+        ids["doi"] = m.group(1).rstrip(".,;)]")
+        spans.append((m.start(), m.end(), "doi"))
+    if m := NCT.search(text):
+        ids["nct"] = m.group(1).upper()
+        spans.append((m.start(), m.end(), "note"))
+    if m := PMCID.search(text):
+        ids["pmcid"] = (m.group(1) or m.group(2)).upper()
+        spans.append((m.start(), m.end(), "note"))
+    for m in URL.finditer(text):
+        if any(s <= m.start() < e for s, e, _ in spans):
+            continue
+        if ids["url"] is None and (u := _URL_ONLY.search(m.group())):
+            ids["url"] = u.group().rstrip(".,;)>]")
+        spans.append((m.start(), m.end(), "url"))
+    for m in ACCESSED.finditer(text):
+        spans.append((m.start(), m.end(), "note"))
+    return ids, spans

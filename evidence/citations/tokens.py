@@ -1,0 +1,50 @@
+"""Reference string -> tokens with their character spans.
+
+Whitespace separates most tokens, but citations glue fields together ("2002;144(5):760-8",
+"Oncol.2002;"), so a whitespace chunk is cut again after `;`, `:` and `,` and before `(`
+when the piece that follows starts a new field. URLs and DOIs stay whole: their colons and
+slashes are part of one identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+
+_CHUNK = re.compile(r"\S+")
+_MAY_CUT = re.compile(r"[;:,(.)]")  # no cut point without one of these before the last character
+_WHOLE = re.compile(r"^(?:<?https?://|www\.|doi:|10\.\d{4,9}/|urn:)", re.I)
+# cut points inside a chunk: after ; : , before a digit/letter/( ; before ( after a word
+# character; after a letter-period before a digit ("Oncol.2002;")
+_CUT = re.compile(
+    r"(?<=[;,])(?=[\w(\[])"
+    r"|(?<=[^\W\d_]:)(?=\d)|(?<=\d:)(?=[\w(])|(?<=\):)(?=\w)"
+    r"|(?<=\w)(?=\((?!s\)))"
+    r"|(?<=[^\W\d_]{2}\.)(?=\d)"
+    r"|(?<=\))(?=\d)"
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` in order; the spans index into `text` itself."""
+    tokens: list[Token] = []
+    for chunk in _CHUNK.finditer(text):
+        word, start = chunk.group(), chunk.start()
+        if len(word) < 4 or not _MAY_CUT.search(word, 0, len(word) - 1) or _WHOLE.match(word) or "://" in word:
+            tokens.append(Token(word, start, chunk.end()))
+            continue
+        last = 0
+        for cut in _CUT.finditer(word):
+            at = cut.start()
+            if at > last:
+                tokens.append(Token(word[last:at], start + last, start + at))
+                last = at
+        tokens.append(Token(word[last:], start + last, chunk.end()))
+    return tokens
