@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-_STOP = frozenset(
+STOP = frozenset(
     "a an the of in on at to for with and or by from as is was were be been are than that this these those "
     "its it their his her patients patient group groups subjects participants treatment treated therapy "
     "versus vs compared who which during after before between among per each all any both no not "
     "mg kg ml day days week weeks month months year years h".split()
 )
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 def tokens(text: str) -> list[str]:
@@ -19,7 +19,7 @@ def tokens(text: str) -> list[str]:
 
 def content_words(text: str) -> set[str]:
     """The words of a prompt that identify it (stop words and bare numbers dropped, crude stems)."""
-    return {stem(t) for t in tokens(text) if t not in _STOP and not t.isdigit() and len(t) > 1}
+    return {stem(t) for t in tokens(text) if t not in STOP and not t.isdigit() and len(t) > 1}
 
 
 def stem(word: str) -> str:
