@@ -8,7 +8,7 @@ EXAMPLE := examples/stem-cell-pad.txt
 export EVIDENCE_DB ?= db/evidence.sqlite
 export EVIDENCE_CACHE ?= db/http_cache.sqlite
 
-.PHONY: all demo test bench eval lint fmt clean
+.PHONY: all demo test bench eval lint fmt clean train-findings
 
 all: lint test
 
@@ -41,6 +41,11 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
+	$(BIN)/python -m evidence.extract.evaluate
+
+# Rebuild evidence/extract/findings_model.json from ../shared/corpora/evidence-inference (train split).
+train-findings: $(STAMP)
+	$(BIN)/python -m evidence.extract.train
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

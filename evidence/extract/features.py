@@ -52,6 +52,9 @@ class Prompt:
         self.int = cues.content_words(intervention) - self.out
         self.cmp = cues.content_words(comparator) - self.out - self.int
         self.out_bigrams = _bigrams(_stems(outcome))
+        self.polarity = (
+            "good" if cues.GOOD_OUTCOME.search(outcome) else "bad" if cues.BAD_OUTCOME.search(outcome) else "neutral"
+        )
         self.cmp_is_control = bool(cues.content_words(comparator) & _CONTROL_WORDS)
         self.int_labels = _labels(intervention)
         self.cmp_labels = _labels(comparator) - self.int_labels
@@ -68,11 +71,29 @@ def _share(want: set[str], have: set[str]) -> float:
     return sum(1 for w in want if _match(w, have)) / len(want)
 
 
-def rank_features(s: Sentence, q: Prompt, best_out: float) -> dict[str, float]:
+def outcome_weights(q: Prompt, stems: list[set[str]]) -> dict[str, float]:
+    """Outcome words weighted by how few of the abstract's sentences hold them (a within-abstract IDF):
+    "first" in "time to first analgesic request" says less than "analgesic"."""
+    return {w: 1 / (1 + sum(1 for h in stems if _match(w, h))) for w in q.out}
+
+
+def _weighted_share(weights: dict[str, float], have: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(v for w, v in weights.items() if _match(w, have)) / total if total else 0.0
+
+
+def rank_features(
+    s: Sentence, q: Prompt, best_out: float, weights: dict[str, float] | None = None, best_w: float = 0.0
+) -> dict[str, float]:
     words = _stems(s.text)
     have = set(words)
     out = _share(q.out, have)
+    out_w = _weighted_share(weights or {}, have)
     f = {
+        "out_full": float(out == 1.0),
+        "out_w": out_w,
+        "out_w_rel": out_w / best_w if best_w else 0.0,
+        "out_w_best": float(best_w > 0 and out_w >= best_w),
         "out": out,
         "out_rel": out / best_out if best_out else 0.0,
         "out_best": float(best_out > 0 and out >= best_out),
@@ -190,6 +211,11 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
     direction = "up" if up > down else "down" if down > up else "flat" if not up else "mixed"
     f[f"{prefix}dir={direction}"] = 1.0
     f[f"{prefix}dir={direction}|{order}"] = 1.0
+    better, worse = len(cues.BETTER.findall(free)), len(cues.WORSE.findall(free))
+    if better != worse:
+        judged = "better" if better > worse else "worse"
+        f[f"{prefix}{judged}|{q.polarity}"] = 1.0
+        f[f"{prefix}{judged}|{q.polarity}|{order}"] = 1.0
     joined = " ".join(toks)
     than = re.search(
         r"\b(?:than|compared (?:with|to)|vs|versus|over|relative to)\s+(?:\w+\s+){0,3}?(INT|CMP)\b", joined
@@ -208,6 +234,9 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
     return f
 
 
+SENTENCE_CONTEXT = True
+
+
 def _grams(toks: list[str], prefix: str, n: int = 3) -> dict[str, float]:
     grams = [" ".join(toks[i : i + k]) for k in range(1, n + 1) for i in range(len(toks) - k + 1)]
     norm = 1 / math.sqrt(len(grams)) if grams else 0.0
@@ -222,10 +251,10 @@ def label_features(text: str, q: Prompt) -> dict[str, float]:
     ctoks = mask(clause, q) if clause != text else toks
     f = _grams(ctoks, "g=")
     f.update(_cues(clause, q, ctoks, ""))
-    if clause != text:
+    if clause != text and SENTENCE_CONTEXT:
         f.update(_grams(toks, "s=", 2))
         f.update(_cues(text, q, toks, "s_"))
-    else:
+    elif clause == text:
         f["one_clause"] = 1.0
     order = _arm_first(toks)
     e = effect(text)
@@ -240,7 +269,21 @@ def label_features(text: str, q: Prompt) -> dict[str, float]:
     num = _number_direction(text, q)
     if num:
         f[f"num={num}"] = 1.0
+    f[f"rule={_rule_label(clause, ctoks)}"] = 1.0
+    f[f"polarity={q.polarity}"] = 1.0
     return f
+
+
+def _rule_label(text: str, toks: list[str]) -> str:
+    """The keyword reading (no difference / up / down as said of whichever arm comes first)."""
+    if cues.NO_DIFF.search(text) and not cues.SIGNIFICANT.search(cues.NO_DIFF.sub(" ", text)):
+        return "none"
+    free = " ".join(t for t in toks if t not in ("INT", "CMP", "OUT"))
+    up, down = len(cues.UP.findall(free)), len(cues.DOWN.findall(free))
+    if up == down:
+        return "flat"
+    flip = _arm_first(toks) in ("cmp_first", "only_cmp")
+    return "up" if (up > down) != flip else "down"
 
 
 _ARM_NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|±|\(|cal|mg|ml|kg|hours?|days?|points?|mm)?")

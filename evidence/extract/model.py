@@ -39,9 +39,11 @@ class Scorer:
         """(score, sentence), best first; a score is the ranker's log-odds."""
         have = [set(features._stems(s.text)) for s in sents]
         best_out = max((features._share(q.out, h) for h in have), default=0.0)
+        weights = features.outcome_weights(q, have)
+        best_w = max((features._weighted_share(weights, h) for h in have), default=0.0)
         scored = []
         for s in sents:
-            fs = features.rank_features(s, q, best_out)
+            fs = features.rank_features(s, q, best_out, weights, best_w)
             scored.append((self.rank_b + sum(self.rank_w.get(k, 0.0) * v for k, v in fs.items()), s))
         scored.sort(key=lambda x: (-x[0], x[1].index))
         return scored
@@ -61,11 +63,30 @@ class Scorer:
 
     def infer(self, sents: list[Sentence], intervention: str, comparator: str, outcome: str) -> Finding:
         q = features.Prompt(intervention, comparator, outcome)
-        ranked = self.rank(sents, q)
-        score, best = ranked[0]
-        if score < self.min_rank:
+        if not any(features._share(q.out, set(features._stems(s.text))) for s in sents):
+            return Finding(None, None)  # no sentence names the outcome: the abstract does not say
+        ranked = self.rank(sents, q)[:TOP]
+        if ranked[0][0] < self.min_rank:
             return Finding(None, None)
-        return Finding(self.label(best.text, q), best.text, effect(best.text))
+        # The label is read from the few best sentences, each weighted by how likely it is the one
+        # reporting this outcome; the deciding sentence is the one that contributes most to that label.
+        weights = _softmax([score for score, _ in ranked])
+        probs = [_softmax(self.label_scores(s.text, q)) for _, s in ranked]
+        total = [sum(w * p[j] for w, p in zip(weights, probs, strict=True)) for j in range(len(self.classes))]
+        j = max(range(len(total)), key=total.__getitem__)
+        k = max(range(len(ranked)), key=lambda i: weights[i] * probs[i][j])
+        best = ranked[k][1]
+        return Finding(self.classes[j], best.text, effect(best.text))
+
+
+TOP = 3
+
+
+def _softmax(z: list[float]) -> list[float]:
+    m = max(z)
+    e = [math.exp(x - m) for x in z]
+    total = sum(e)
+    return [x / total for x in e]
 
 
 @lru_cache(maxsize=1)

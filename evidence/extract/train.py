@@ -34,9 +34,11 @@ def rank_examples(p: corpus.Prompt) -> tuple[list[dict], list[int]]:
     sents = _sents(p)
     have = [set(features._stems(s.text)) for s in sents]
     best_out = max((features._share(q.out, h) for h in have), default=0.0)
+    weights = features.outcome_weights(q, have)
+    best_w = max((features._weighted_share(weights, h) for h in have), default=0.0)
     shares = [corpus.evidence_share(s.text, p.evidence) for s in sents]
     top = max(shares, default=0.0)
-    X = [features.rank_features(s, q, best_out) for s in sents]
+    X = [features.rank_features(s, q, best_out, weights, best_w) for s in sents]
     y = [int(share >= 0.5 or (share == top and top > 0)) for share in shares]
     return X, y
 
