@@ -23,7 +23,8 @@ CONCLUSIONS: Drug Z reduced stroke but increased major bleeding."""
 UNSTRUCTURED_P_ONLY = (
     "Postoperative pain after tonsillectomy remains common. Sixty children were randomized to ketamine or "
     "saline before surgery. Pain scores in the first six hours were significantly lower in the ketamine group "
-    "than in the saline group (p < 0.01). The time to first analgesic request was similar in the two groups. "
+    "than in the saline group (p < 0.01). The time to first analgesic request was similar in the two groups "
+    "(p = 0.64). "
     "Ketamine before tonsillectomy reduces early pain."
 )
 

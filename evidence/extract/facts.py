@@ -23,7 +23,10 @@ _RANDOMISED = [
         rf"(?:\w+\s+)?(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|allocated|assigned)",
         re.I,
     ),
-    re.compile(rf"\brandomi[sz]ed\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}", re.I),
+    re.compile(
+        rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated))\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}",
+        re.I,
+    ),
     re.compile(rf"\b(?:enrolled|recruited|included)\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}", re.I),
     re.compile(rf"\b{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}\s+(?:were\s+)?(?:enrolled|recruited|included)", re.I),
 ]
@@ -55,7 +58,7 @@ _FOLLOW_UP = [
 _ARMS = [
     re.compile(
         r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\s*(?:\([^)]*\)\s*)?"
-        r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:receive\s+|either\s+|one of two groups:?\s*)*"
+        r"(?:[\w,-]+\s+){0,8}?(?:to|into)\s+(?:receive\s+|either\s+|one of two groups:?\s*)*"
         r"(?P<a>[^;:]{3,120}?)\s*(?:\([^)]*\)\s*)?,?\s+(?:or|versus|vs\.?|and)\s+(?:to\s+)?(?:receive\s+)?"
         r"(?P<b>[^;,.]{3,120}?)(?=\s*(?:[;,.(]|$|\bfor\b|\bgroups?\b|\bin a\b|\bat\b|\bdaily\b))",
         re.I,

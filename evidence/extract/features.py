@@ -49,8 +49,10 @@ class Prompt:
 
     def __init__(self, intervention: str, comparator: str, outcome: str) -> None:
         self.out = cues.content_words(outcome)
-        self.int = cues.content_words(intervention) - self.out
-        self.cmp = cues.content_words(comparator) - self.out - self.int
+        i, c = cues.content_words(intervention), cues.content_words(comparator)
+        # "early removal" vs "late removal": only the words that tell the arms apart name an arm
+        self.int = i - self.out - c
+        self.cmp = c - self.out - i
         self.out_bigrams = _bigrams(_stems(outcome))
         self.polarity = (
             "good" if cues.GOOD_OUTCOME.search(outcome) else "bad" if cues.BAD_OUTCOME.search(outcome) else "neutral"
@@ -305,3 +307,23 @@ def _number_direction(text: str, q: Prompt) -> str | None:
     if len(vals) == 2 and vals["INT"] != vals["CMP"]:
         return "int_larger" if vals["INT"] > vals["CMP"] else "int_smaller"
     return None
+
+
+def ci_reading(text: str, q: Prompt) -> str | None:
+    """What the effect estimate stated after the outcome's clause says by itself, when it has a CI:
+    a CI across the null is no difference; otherwise the side of the null gives the direction, for
+    the arm the sentence names first (an estimate is stated for that arm against the other)."""
+    clause = outcome_clause(text, q)
+    start = text.find(clause)
+    e = effect(text[start:] if start >= 0 else text)
+    if not e or e.value is None or e.ci_low is None or e.ci_high is None or e.measure is None:
+        return None
+    if not e.ci_low <= e.value <= e.ci_high:
+        return None
+    null = 1.0 if e.measure in ("RR", "OR", "HR", "IRR") else 0.0
+    if e.ci_low <= null <= e.ci_high:
+        return "none"
+    up = e.value > null
+    if _arm_first(mask(text, q)) in ("cmp_first", "only_cmp"):
+        up = not up
+    return "up" if up else "down"

@@ -15,7 +15,7 @@ from typing import Any
 
 from evidence.extract import features
 from evidence.extract.effects import effect
-from evidence.extract.records import Finding
+from evidence.extract.records import DECREASED, INCREASED, NO_DIFFERENCE, Finding
 from evidence.extract.sentences import Sentence
 
 WEIGHTS = Path(__file__).with_name("findings_model.json")
@@ -76,10 +76,13 @@ class Scorer:
         j = max(range(len(total)), key=total.__getitem__)
         k = max(range(len(ranked)), key=lambda i: weights[i] * probs[i][j])
         best = ranked[k][1]
-        return Finding(self.classes[j], best.text, effect(best.text))
+        label = _BY_CI.get(features.ci_reading(best.text, q) or "", self.classes[j])
+        return Finding(label, best.text, effect(best.text))
 
 
 TOP = 3
+#: an effect with its CI in the outcome's clause says what it found by itself (post-fix of the label)
+_BY_CI = {"none": NO_DIFFERENCE, "up": INCREASED, "down": DECREASED}
 
 
 def _softmax(z: list[float]) -> list[float]:
