@@ -107,9 +107,10 @@ def test_shorter_is_a_decrease():
     assert f.label == "significantly decreased"
 
 
-def test_comparator_named_first_flips_nothing_it_should_not():
-    f = infer_finding(DID_NOT_DIFFER, "late removal", "early removal", "length of hospital stay")
-    assert f.label == "significantly increased"
+def test_swapping_the_arms_swaps_the_direction():
+    f = infer_finding(STRUCTURED_HR, "placebo", "drug Z", "stroke or systemic embolism")
+    assert f.label == "significantly increased"  # the HR is stated for drug Z against placebo
+    assert infer_finding(STRUCTURED_HR, "placebo", "drug Z", "major bleeding").label == "significantly decreased"
 
 
 def test_non_inferiority_is_no_significant_difference():
