@@ -36,7 +36,8 @@ _RANDOMISED = [
         re.I,
     ),
     re.compile(
-        rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated))\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}",
+        rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated))\s+(?:a total of\s+)?{_NUMW}\s+"
+        rf"(?:[\w-]+\s+){{0,4}}?{_WHO}",
         re.I,
     ),
     re.compile(rf"\b(?:enrolled|recruited|included)\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}", re.I),
