@@ -213,6 +213,7 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
     direction = "up" if up > down else "down" if down > up else "flat" if not up else "mixed"
     f[f"{prefix}dir={direction}"] = 1.0
     f[f"{prefix}dir={direction}|{order}"] = 1.0
+    f.update(_nearest_arm(toks, prefix))
     better, worse = len(cues.BETTER.findall(free)), len(cues.WORSE.findall(free))
     if better != worse:
         judged = "better" if better > worse else "worse"
@@ -243,6 +244,36 @@ def _grams(toks: list[str], prefix: str, n: int = 3) -> dict[str, float]:
     grams = [" ".join(toks[i : i + k]) for k in range(1, n + 1) for i in range(len(toks) - k + 1)]
     norm = 1 / math.sqrt(len(grams)) if grams else 0.0
     return {f"{prefix}{g}": norm for g in grams}
+
+
+def _word_dir(t: str) -> str | None:
+    if cues.UP.fullmatch(t):
+        return "up"
+    if cues.DOWN.fullmatch(t):
+        return "down"
+    if cues.BETTER.fullmatch(t):
+        return "better"
+    if cues.WORSE.fullmatch(t):
+        return "worse"
+    return None
+
+
+def _nearest_arm(toks: list[str], prefix: str) -> dict[str, float]:
+    """For each direction word, the nearest arm and on which side: "lower in INT" -> down<INT,
+    "CMP had lower" -> CMP<down (what n-grams miss when words sit between)."""
+    f: dict[str, float] = {}
+    arms = [i for i, t in enumerate(toks) if t in ("INT", "CMP")]
+    if not arms:
+        return f
+    for i, t in enumerate(toks):
+        d = _word_dir(t)
+        if not d:
+            continue
+        j = min(arms, key=lambda a: abs(a - i))
+        if abs(j - i) <= 8:
+            key = f"{prefix}near={toks[j]}<{d}" if j < i else f"{prefix}near={d}<{toks[j]}"
+            f[key] = 1.0
+    return f
 
 
 def label_features(text: str, q: Prompt) -> dict[str, float]:
