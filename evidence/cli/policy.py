@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine
+from evidence.cli.base import JsonFlag, new_app, open_engine, settings
 
 app = new_app("Add policy documents to the store and look at them.")
 
@@ -74,7 +74,10 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
         console.emit_json(rows)
         return
     if not rows:
-        console.say("No policies yet; add one with 'evidence policy add FILE'.")
+        from evidence.config import store_label
+
+        where = store_label(settings(ctx).db_url)
+        console.say(f"No policies yet in {where}; add one with 'evidence policy add FILE'.")
         return
     console.table(
         ["id", "title", "rev", "effective", "last reviewed", "refs"],

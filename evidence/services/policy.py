@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from evidence.config import store_label
 from evidence.errors import InputError, NotFound
 from evidence.policy import parse_policy, read_document
 from evidence.policy.read import normalise
 from evidence.records import PolicyDocument
+from evidence.store import in_transaction
 from evidence.store import models as m
-from evidence.store import transaction
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -88,22 +89,55 @@ def add_policy(
     text, doc = parsed if parsed is not None else parse_input(data, source)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title_text, title_source = _title(doc, title, source)
-    pid = slugify(policy_id) if policy_id else slugify(title_text)
     warnings = list(doc.warnings) + [
         f"reference {c.number}: {w}" for c in doc.references for w in c.warnings
     ]
-    with transaction(engine) as session:
+
+    def work(session: Session) -> AddResult:
+        # one unit, retried whole when another process adds the same policy at the same moment
+        pid = slugify(policy_id) if policy_id else _known_policy(session, digest, doc) or slugify(title_text)
         policy = session.get(m.Policy, pid)
         if policy is not None and policy.sha256 == digest:
             return AddResult(policy, "unchanged", len(doc.references), warnings)
         revision = 1 if policy is None else policy.revision + 1
+        keep_title = policy is not None and title_source != "option" and policy.title_source != "default"
         policy = _upsert_policy(session, policy, pid, doc, digest, revision, source)
-        policy.title, policy.title_source = title_text, title_source
+        if not keep_title:  # the title stays unless given anew
+            policy.title, policy.title_source = title_text, title_source
         session.add(policy)
         session.flush()  # the policy row first: revisions, statements and codes point at it
         _save_revision(session, pid, revision, doc, digest, source)
-    status = "added" if revision == 1 else "revised"
-    return AddResult(policy, status, len(doc.references), warnings)
+        if revision > 1:
+            _carry_from(session, policy, revision - 1)
+        return AddResult(policy, "added" if revision == 1 else "revised", len(doc.references), warnings)
+
+    return in_transaction(engine, work)
+
+
+def _known_policy(session: Session, digest: str, doc: PolicyDocument) -> str | None:
+    """Without --id, a text already stored (any revision) or a document whose own title is
+    a stored policy's is that policy, not a new one (`policy add -` has no file name)."""
+    row = session.exec(select(m.PolicyRevision.policy_id).where(m.PolicyRevision.sha256 == digest)).first()
+    if row:
+        return row
+    if doc.title:
+        same = session.exec(
+            select(m.Policy.id).where(m.Policy.title == doc.title, m.Policy.title_source == "document")
+        ).all()
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+def _carry_from(session: Session, policy: m.Policy, previous: int) -> None:
+    from evidence.services.carry import carry_over
+
+    def refs(revision: int) -> list[m.Reference]:
+        stmt = select(m.Reference).where(m.Reference.policy_id == policy.id, m.Reference.revision == revision)
+        return list(session.exec(stmt.order_by(m.Reference.number)))  # type: ignore[arg-type]
+
+    session.flush()
+    carry_over(session, refs(previous), refs(policy.revision))
 
 
 def _upsert_policy(
@@ -160,7 +194,8 @@ def _save_revision(
 def get_policy(session: Session, policy_id: str) -> m.Policy:
     policy = session.get(m.Policy, policy_id)
     if policy is None:
-        raise NotFound(f"no policy {policy_id!r}", hint="see 'evidence policy list'")
+        where = store_label(session.get_bind().url.render_as_string(hide_password=True))
+        raise NotFound(f"no policy {policy_id!r} in {where}", hint="see 'evidence policy list'")
     return policy
 
 
