@@ -45,6 +45,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
+	$(BIN)/python -m evidence.review.evaluate
 	$(BIN)/python -m evidence.extract.evaluate
 
 # Rebuild evidence/extract/findings_model.json from ../shared/corpora/evidence-inference (train split).

@@ -59,6 +59,7 @@ class Settings:
     cache_days: int = DEFAULT_CACHE_DAYS
     offline: bool = False
     refresh: bool = False
+    reviewer: str = field(default_factory=lambda: os_user())  # who screening decisions are by
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -80,4 +81,15 @@ def load_settings(db: str | None = None, environ: dict[str, str] | None = None) 
         api_key=env.get("NCBI_API_KEY") or None,
         tool=(env.get("NCBI_TOOL") or "evidence").replace(" ", "_"),
         cache_days=int(env.get("EVIDENCE_CACHE_DAYS") or DEFAULT_CACHE_DAYS),
+        reviewer=(env.get("EVIDENCE_REVIEWER") or "").strip() or os_user(),
     )
+
+
+def os_user() -> str:
+    """The login name, the reviewer when neither --reviewer nor EVIDENCE_REVIEWER says."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
