@@ -39,8 +39,10 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    from evidence import console
     from evidence.config import load_settings
 
+    console.route_library_warnings()
     ctx.obj = load_settings(db=db)
 
 
