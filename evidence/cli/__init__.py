@@ -45,7 +45,7 @@ def _root(
 
 
 def _register() -> None:
-    from evidence.cli import article, db, export, policy, report, resolve, review, tag
+    from evidence.cli import article, db, export, policy, report, resolve, review, status, tag, watch
 
     app.add_typer(policy.app, name="policy")
     app.command("resolve")(resolve.resolve)
@@ -55,6 +55,8 @@ def _register() -> None:
     app.add_typer(review.app, name="review")
     app.command("export")(export.export)
     app.add_typer(db.app, name="db")
+    app.command("status")(status.status)
+    app.add_typer(watch.app, name="watch")
 
 
 _register()

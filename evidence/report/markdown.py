@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidence.report import since_review
+from evidence.report import since_review, since_watch
 from evidence.report.labels import (
     INVENTORY_HEADERS,
     counts_rows,
@@ -35,6 +35,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
 def render_markdown(report: dict[str, Any]) -> str:
     lines = _header(report) + _inventory(report) + _direct(report) + _flags(report)
     lines += since_review.markdown_lines(report.get("since_last_review"), esc)
+    lines += since_watch.markdown_lines(report.get("since_last_watch"), esc)
     lines += ["## State of the evidence", "", esc(" ".join(report["state_of_evidence"])), ""]
     return "\n".join(lines)
 

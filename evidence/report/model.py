@@ -78,6 +78,7 @@ class ReportInput:
     ]  # id, title, effective_date, last_reviewed, statements, codes, conclusion
     references: list[ReferenceInput]
     since_last_review: dict[str, Any] | None = None  # the latest review cycle (issue #6)
+    since_last_watch: dict[str, Any] | None = None  # open watch events (issue #14)
 
 
 def build_report(data: ReportInput) -> ReportData:
@@ -98,6 +99,7 @@ def build_report(data: ReportInput) -> ReportData:
         "direct_evidence": direct,
         "flags": flags,
         "since_last_review": data.since_last_review,
+        "since_last_watch": data.since_last_watch,
     }
     report["state_of_evidence"] = state_of_evidence(report)
     return report

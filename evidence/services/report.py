@@ -20,6 +20,7 @@ from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.services.review import since_last_review
+from evidence.services.watch import last_watch
 from evidence.store import models as m
 
 FORMATS = ("text", "md", "html", "json")
@@ -47,8 +48,10 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
             ],
         }
         since = since_last_review(session, p.id)
+        watched = last_watch(session, p.id)
     _add_superseded(inputs)
-    return ReportInput(policy=policy, references=inputs, since_last_review=since)
+    return ReportInput(policy=policy, references=inputs, since_last_review=since,
+                       since_last_watch=watched)  # fmt: skip
 
 
 def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:

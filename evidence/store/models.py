@@ -43,6 +43,7 @@ class Policy(SQLModel, table=True):
     related: list[str] = _json()
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
     search_query: Optional[str] = Field(default=None, sa_column=Column(Text))  # review cycles
+    review_every: Optional[str] = None  # "6m", "1y", "90d" (issue #14); None: 12 months
     ingested_at: datetime = Field(default_factory=utcnow)
 
 
@@ -221,3 +222,61 @@ class Candidate(SQLModel, table=True):
     design: Optional[str] = None
     level: Optional[int] = None
     stage: str = "title-abstract"
+
+
+# ---------------------------------------------------------------- watch (issue #14)
+
+
+class WatchRun(SQLModel, table=True):
+    """One `evidence watch`: what it was asked, how far it got."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None
+    max_age_days: int = 30
+    policies: list[str] = _json()  # [] = every policy
+    checked: int = 0  # PMIDs re-fetched and compared
+    not_checked: int = 0  # PMIDs it meant to re-fetch but could not
+    searched: int = 0  # policies whose new-evidence search ran
+    requests: int = 0
+    events: int = 0  # events this run stored
+    status: str = "running"  # "running" | "complete" | "partial"
+    problem: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class WatchEvent(SQLModel, table=True):
+    """A change the watch saw in a policy's evidence. `fingerprint` makes each change one row
+    however many watches see it (two at once, or the same vanished record every night)."""
+
+    __table_args__ = (Index("ux_watchevent_fingerprint", "fingerprint", unique=True),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    run_id: Optional[int] = Field(default=None, foreign_key="watchrun.id", index=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    reference_id: Optional[int] = Field(default=None, foreign_key="reference.id")
+    reference_number: Optional[int] = None
+    pmid: Optional[str] = Field(default=None, index=True)
+    kind: str
+    detected_at: datetime = Field(default_factory=utcnow)
+    old_value: Optional[str] = Field(default=None, sa_column=Column(Text))
+    new_value: Optional[str] = Field(default=None, sa_column=Column(Text))
+    acknowledged_by: Optional[str] = None
+    acknowledged_at: Optional[datetime] = None
+
+
+class PolicyWatch(SQLModel, table=True):
+    """The new-evidence search of one policy in one watch: how many high-level studies (RCTs,
+    meta-analyses, systematic reviews, guidelines) entered PubMed since its last review."""
+
+    __table_args__ = (UniqueConstraint("run_id", "policy_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="watchrun.id", index=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    checked_at: datetime = Field(default_factory=utcnow)
+    since: Optional[date] = None
+    query: Optional[str] = Field(default=None, sa_column=Column(Text))
+    count: Optional[int] = None  # None: the search could not run (see problem)
+    pmids: list[str] = _json()  # the first few
+    problem: Optional[str] = Field(default=None, sa_column=Column(Text))
