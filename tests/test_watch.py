@@ -70,7 +70,7 @@ def test_watch_reports_the_three_changes_once_and_then_nothing(library, cli, fak
     assert [g["id"] for g in data["by_policy"]] == ["policy-a", "policy-b", "policy-c"]
     assert data["checked"] == 11 and not data["not_checked"] and not data["partial"]
     # one efetch for the 11 PMIDs (cache bypassed) and one esearch per policy
-    assert fake_eutils.count("efetch.fcgi") == 1 and fake_eutils.count("esearch.fcgi") == 4
+    assert fake_eutils.count("efetch.fcgi", 200) == 1 and fake_eutils.count("esearch.fcgi", 200) == 4
     rct = next(e for e in data["events"] if e["kind"] == "publication-type")
     assert rct["new_value"] == "Randomized Controlled Trial" and rct["design"] == "rct"
     assert rct["url"] == f"https://pubmed.ncbi.nlm.nih.gov/{REINDEXED}/"
