@@ -7,9 +7,8 @@ events and its latest count of new high-level evidence.
 
 It must stay fast on a library of 1,000 policies and 40,000 references, so it is a handful of
 aggregate queries, never a loop over policies: PubMed's retraction and correction marks are
-found by matching the JSON text of the stored publication types and CommentsCorrections
-(`"Retracted Publication"`, `"RetractionIn"` ...: quoted exactly as `evidence.flags.article`
-names them, on SQLite and PostgreSQL alike); superseded guidelines use the same rule as the
+read from `articlemark`, three booleans per record that database triggers keep from the
+stored publication types and CommentsCorrections (migration 0005_watch); superseded guidelines use the same rule as the
 report (`evidence.flags.guidelines`), on guideline-like references only.
 """
 
@@ -19,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, Text, and_, case, cast, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -29,14 +28,9 @@ from evidence.store import models as m
 from evidence.watch.interval import review_due
 
 FLAG_KINDS = ("retracted", "expression-of-concern", "erratum", "superseded", "citation-mismatch")
-# flag kind -> quoted values in publication_types / comments_corrections that say so
-# (a reference citing a retraction notice is counted as retracted: both need the same action)
-_MARKS = {
-    "retracted": (('"Retracted Publication"', '"Retraction of Publication"'),
-                  ('"RetractionIn"', '"RetractionOf"')),
-    "expression-of-concern": (('"Expression of Concern"',), ('"ExpressionOfConcernIn"',)),
-    "erratum": (('"Published Erratum"',), ('"ErratumIn"',)),
-}  # fmt: skip
+# flag kind -> the ArticleMark column that says so (a reference citing a retraction notice is
+# counted as retracted: both need the same action)
+_MARKS = {"retracted": "retracted", "expression-of-concern": "concern", "erratum": "erratum"}
 _GUIDELINE_WORDS = ("%guideline%", "%recommendation%", "%consensus statement%")
 
 
@@ -139,17 +133,9 @@ def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _has(column: Any, values: tuple[str, ...]) -> Any:
-    text = cast(column, Text)
-    return or_(*(text.like(f"%{v}%") for v in values))
-
-
 def _reference_counts() -> Any:
-    a, u = m.Article, m.Unresolved
-    marks = [
-        _count(or_(_has(a.publication_types, types), _has(a.comments_corrections, links)))
-        for types, links in _MARKS.values()
-    ]
+    a, u, k = m.Article, m.Unresolved, m.ArticleMark
+    marks = [_count(getattr(k, column).is_(True)) for column in _MARKS.values()]
     return (
         select(m.Reference.policy_id, func.count(),
                _count(and_(a.pmid.is_(None), u.pmid.is_(None))),
@@ -157,6 +143,7 @@ def _reference_counts() -> Any:
         .join(m.Policy, _current())
         .outerjoin(a, a.pmid == _pmid())
         .outerjoin(u, u.pmid == _pmid())
+        .outerjoin(k, k.pmid == _pmid())
         .group_by(m.Reference.policy_id)
     )  # fmt: skip
 

@@ -151,6 +151,17 @@ class Article(SQLModel, table=True):
     fetched_at: datetime = Field(default_factory=utcnow)
 
 
+class ArticleMark(SQLModel, table=True):
+    """PubMed's retraction / correction marks of one stored record, kept by database triggers
+    on `article` (migration 0005_watch) so that `evidence status` counts them without reading
+    the wide article rows. Derived data: never written by the code."""
+
+    pmid: str = Field(primary_key=True, max_length=20)
+    retracted: bool = False  # Retracted Publication / Retraction of Publication / RetractionIn/Of
+    concern: bool = False  # Expression of Concern / ExpressionOfConcernIn
+    erratum: bool = False  # Published Erratum / ErratumIn
+
+
 class Unresolved(SQLModel, table=True):
     """A PMID that NCBI did not return (unknown, deleted) and why."""
 
