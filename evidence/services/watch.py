@@ -353,8 +353,9 @@ class _Searcher(threading.Thread):
     def run(self) -> None:
         try:
             self._run()
-        except BaseException as exc:  # re-raised by nobody: say it in the result
+        except BaseException as exc:  # a thread's error reaches nobody: say it in the result
             self.error = exc
+            self.result.unreachable = self.result.unreachable or f"search stopped: {exc}"
             self.result.not_searched = [p for p in self.result.policies
                                         if p not in self.result.new_evidence]  # fmt: skip
 
