@@ -24,14 +24,18 @@ demo: $(STAMP)
 	@mkdir -p db reports
 	$(BIN)/evidence policy add $(EXAMPLE) --id stem-cell-pad \
 		--title "Stem-Cell Therapy for Peripheral Arterial Disease"
-	@# Offline (no route to NCBI) this exits 3 and the rest carries on from the citation text.
-	-$(BIN)/evidence resolve --policy stem-cell-pad
-	$(BIN)/evidence tag --policy stem-cell-pad
+	@# Offline (no route to NCBI) resolve exits 3 (partial) and the rest carries on from the
+	@# citation text; any other failure stops the demo.
+	$(BIN)/evidence resolve stem-cell-pad || [ $$? -eq 3 ]
+	$(BIN)/evidence tag stem-cell-pad
 	$(BIN)/evidence policy show stem-cell-pad
 	$(BIN)/evidence export stem-cell-pad --format ris -o reports/stem-cell-pad.ris
 	$(BIN)/evidence export stem-cell-pad --format bibtex -o reports/stem-cell-pad.bib
 	$(BIN)/evidence report stem-cell-pad --format html -o reports/stem-cell-pad.html
 	$(BIN)/evidence report stem-cell-pad --format text
+	@echo
+	@echo "Done: reports/ holds the HTML report, RIS and BibTeX files."
+	@echo "Run evidence yourself with .venv/bin/evidence, or after: source .venv/bin/activate"
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
+from evidence.export.entry import flag_words
 from evidence.store import models as m
 from evidence.store import transaction
 
@@ -157,7 +158,7 @@ def _from_article(a: dict[str, Any], number: int, design: str | None, level: int
     keywords = ([f"design:{design}"] if design else []) + ([f"level:{level}"] if level else [])
     keywords += [f"role:{role}"] if role else []
     keywords += [f"decision:{decision}"] if decision else []
-    keywords += [f"flag:{f}" for f in flags]
+    keywords += [f"flag:{flag_words(f)}" for f in flags]
     authors = [(x["collective"],) if "collective" in x else (x["last"], x["fore"])
                for x in a["authors"]]
     return dict(number=number, pmid=a["pmid"], doi=a.get("doi"), pmcid=a.get("pmcid"),

@@ -108,5 +108,5 @@ def test_include_candidates_without_a_review_cycle_adds_nothing(cli, engine):
     with transaction(engine) as s:
         s.add(m.Policy(id="other", title="Other", sha256="1" * 64, ingested_at=NOW))
     result = cli("export", "other", "--format", "csv", "--include-candidates")
-    assert result.stdout == ("number,pmid,doi,pmcid,authors,title,journal,year,volume,issue,"
-                             "pages,design,evidence_level,role,flags,decision,resolved\n")
+    assert result.stdout == ("\ufeffnumber,pmid,doi,pmcid,authors,title,journal,year,volume,issue,"
+                             "pages,design,evidence_level,role,flags,decision,reason,resolved,url,abstract\n")

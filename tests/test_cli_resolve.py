@@ -27,7 +27,7 @@ def test_resolve_prints_a_summary_and_exits_0(cli, fake_eutils):
     make_policy(store(), pmids)
     result = cli("resolve", "--policy", "synthetic-policy")
     assert result.exit_code == 0, result.stderr
-    assert "Resolved 5 PMIDs (0 from cache, 5 fetched, 1 requests); 0 unresolved" in result.stderr
+    assert "Resolved 5 PMIDs (0 from cache, 5 fetched, 1 request); 0 unresolved" in result.stderr
 
 
 def test_unknown_pmids_are_listed_and_exit_3(cli, fake_eutils):

@@ -10,8 +10,21 @@ from _export_data import expected, exported
 from evidence.export.tabular import COLUMNS
 
 
+def _rows(engine) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Read as Excel and Python's "utf-8-sig" do: the byte-order mark is not data."""
+    data = exported(engine, "csv").encode("utf-8")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_starts_with_a_utf8_byte_order_mark_unless_asked_not_to(engine):
+    from evidence.services.export import export_policy
+
+    assert exported(engine, "csv").startswith("\ufeffnumber,pmid")
+    assert export_policy(engine, "synthetic-pad", "csv", bom=False)[0].startswith("number,pmid")
+
+
 def test_rows_round_trip_through_the_csv_module(engine):
-    rows = list(csv.DictReader(io.StringIO(exported(engine, "csv"))))
+    rows = _rows(engine)
     want = expected(include_candidates=True)
     assert len(rows) == len(want)
     for row, exp in zip(rows, want, strict=True):
@@ -39,5 +52,5 @@ def test_rows_round_trip_through_the_csv_module(engine):
 
 
 def test_cut_author_list_says_et_al(engine):
-    rows = list(csv.DictReader(io.StringIO(exported(engine, "csv"))))
+    rows = _rows(engine)
     assert rows[2]["authors"] == "Dubský, M.; Husáková, J.; Bem, R.; et al"

@@ -226,3 +226,30 @@ def test_sqlite_batch_rebuild_of_a_parent_table_keeps_its_children(tmp_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM citationflag").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_revisions_read_without_alembic_agree_with_alembic():
+    """open_store reads the shipped revisions from the files' own lines (no Alembic import):
+    that reading must be Alembic's."""
+    from alembic.script import ScriptDirectory
+
+    from evidence.store.revisions import shipped_head, shipped_revisions
+    from evidence.store.upgrade import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert shipped_head() == scripts.get_current_head()
+    assert shipped_revisions() == {s.revision for s in scripts.walk_revisions()}
+
+
+def test_opening_a_store_at_head_imports_no_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'e.sqlite'}"
+    open_store(url).dispose()
+    code = (
+        "import sys; from evidence.store import open_store; "
+        f"open_store({url!r}).dispose(); print(any(m.startswith('alembic') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

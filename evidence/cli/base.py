@@ -4,7 +4,8 @@ settings the root callback built, and the `--json` option."""
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -13,6 +14,18 @@ from evidence import console
 from evidence.errors import EvidenceError
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+ForceFlag = Annotated[bool, typer.Option("--force", help="Replace a read-only output file.")]
+OutputOption = Annotated[
+    Optional[str], typer.Option("--output", "-o", help="Write to FILE (- for standard output).")
+]
+
+# The policy is a positional argument wherever it is the subject; `--policy` stays an alias
+# where a command had it before, and `--all` says "every policy" out loud.
+PolicyArgument = Annotated[
+    Optional[str], typer.Argument(metavar="POLICY", help="Policy id.", show_default=False)
+]
+PolicyOption = Annotated[Optional[str], typer.Option("--policy", help="Same as POLICY.")]
+AllFlag = Annotated[bool, typer.Option("--all", help="Every policy.")]
 
 
 class _Group(TyperGroup):
@@ -37,9 +50,20 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def new_app(help: str | None = None) -> typer.Typer:
+class PolicyGroup(_Group):
+    """A command group that also acts on a policy itself: `evidence tag POLICY` beside
+    `evidence tag list POLICY`. A first word that names no subcommand and is no option is
+    the policy, read as `--policy WORD`."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["--policy", args[0], *args[1:]]
+        return super().parse_args(ctx, args)
+
+
+def new_app(help: str | None = None, cls: type[TyperGroup] = _Group) -> typer.Typer:
     return typer.Typer(
-        cls=_Group,
+        cls=cls,
         help=help,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
@@ -58,3 +82,43 @@ def open_engine(ctx: typer.Context):  # type: ignore[no-untyped-def]
     from evidence.store import open_store
 
     return open_store(settings(ctx).db_url)
+
+
+def chosen_policy(
+    positional: str | None, option: str | None, every: bool = False, required: bool = False
+) -> str | None:
+    """The one policy a command was given as POLICY or --policy; None means every policy.
+
+    Giving two different ones, or one and --all, is a usage error (exit 2); so is giving none
+    to a command that needs one."""
+    if positional and option and positional != option:
+        raise typer.BadParameter(f"two policies given ({positional!r} and {option!r}); give one")
+    policy = positional or option
+    if policy and every:
+        raise typer.BadParameter("give a policy or --all, not both")
+    if required and not policy:
+        raise typer.BadParameter("missing: give the policy id", param_hint="POLICY")
+    return policy
+
+
+def output_format(fmt: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
+    """The format a command writes: --format (any case), else the -o file's suffix, else
+    `default` (for standard output). An -o suffix that names no format is an error, never a
+    silent default: `-o refs.xml` must not write RIS."""
+    if fmt:
+        return fmt.strip().lower()
+    if not output or output == "-":
+        return default
+    suffix = Path(output).suffix.lower()
+    if suffix not in suffixes:
+        known = ", ".join(sorted(suffixes))
+        raise typer.BadParameter(
+            f"cannot tell the format from {output!r}; give --format (file suffixes: {known})",
+            param_hint="--format",
+        )
+    return suffixes[suffix]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 reference', '2 references' ('1 policy', '3 policies' with many='policies')."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

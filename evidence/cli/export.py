@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from evidence import console
-from evidence.cli.base import open_engine
+from evidence.cli.base import (
+    ForceFlag,
+    PolicyArgument,
+    PolicyOption,
+    chosen_policy,
+    open_engine,
+    output_format,
+    plural,
+)
 
 
 def export(
     ctx: typer.Context,
-    policy_id: Annotated[str, typer.Argument(metavar="POLICY", help="Policy id.")],
+    policy: PolicyArgument = None,
+    policy_option: PolicyOption = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="ris, bibtex, csljson, nbib, csv or ama "
+        typer.Option("--format", "-f", help="ris, bibtex, csljson, nbib, csv, ama or endnote (XML) "
                      "[default: from the -o suffix, else ris]"),
     ] = None,
     output: Annotated[
@@ -26,6 +34,10 @@ def export(
         bool, typer.Option("--include-candidates",
                            help="Add the current review cycle's candidates with their decisions.")
     ] = False,
+    no_bom: Annotated[
+        bool, typer.Option("--no-bom", help="CSV without the UTF-8 byte-order mark Excel needs.")
+    ] = False,
+    force: ForceFlag = False,
 ) -> None:
     """Export a policy's references for reference managers and citation processors.
 
@@ -36,14 +48,15 @@ def export(
     Example: evidence export stem-cell-pad -o refs.bib
     """
     from evidence.export import SUFFIXES, format_name
-    from evidence.files import write_atomic
+    from evidence.files import write_output
     from evidence.services.export import export_policy
 
-    name = format_name(fmt) if fmt else SUFFIXES.get(Path(output).suffix.lower(), "ris")
-    text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates)
+    policy_id = chosen_policy(policy, policy_option, required=True)
+    name = format_name(output_format(fmt, output, SUFFIXES, "ris"))
+    text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates, bom=not no_bom)
     if output == "-":
         if text:
             console.emit_text(text)
         return
-    write_atomic(output, text)
-    console.say(f"Wrote {count} entries as {name} to {output}.")
+    write_output(output, text, force=force)
+    console.say(f"Wrote {plural(count, 'entry', 'entries')} as {name} to {output}.")

@@ -7,14 +7,23 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, open_engine, settings
+from evidence.cli.base import (
+    AllFlag,
+    JsonFlag,
+    PolicyArgument,
+    PolicyOption,
+    chosen_policy,
+    open_engine,
+    plural,
+    settings,
+)
 
 
 def resolve(
     ctx: typer.Context,
-    policy_id: Annotated[
-        str | None, typer.Option("--policy", help="Policy id (default: every policy).")
-    ] = None,
+    policy: PolicyArgument = None,
+    policy_option: PolicyOption = None,
+    every: AllFlag = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Refetch every PMID, ignoring the store and cache.")
     ] = False,
@@ -29,11 +38,14 @@ def resolve(
     with NCBI_API_KEY). References without a PMID are matched with ECitMatch. Exits 3 when a
     PMID stays unresolved or NCBI cannot be reached; what was stored stays stored.
 
-    Example: evidence resolve --policy stem-cell-pad
+    Without POLICY (or with --all) every policy's references are resolved.
+
+    Example: evidence resolve stem-cell-pad
     """
     from evidence.entrez.client import EntrezClient
     from evidence.services.resolve import resolve as run
 
+    policy_id = chosen_policy(policy, policy_option, every)
     cfg = settings(ctx).with_(offline=offline, refresh=refresh)
     engine = open_engine(ctx)
     with EntrezClient(cfg) as client, console.progress("Resolving PMIDs") as bar:
@@ -53,10 +65,11 @@ def resolve(
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     console.say(
-        f"Resolved {s.resolved} PMIDs ({s.from_cache} from cache, {s.fetched} fetched, "
-        f"{s.requests} requests); {len(s.unresolved)} unresolved; {s.flagged} references flagged."
+        f"Resolved {plural(s.resolved, 'PMID')} ({s.from_cache} from cache, {s.fetched} fetched, "
+        f"{plural(s.requests, 'request')}); {len(s.unresolved)} unresolved; "
+        f"{plural(s.flagged, 'reference')} flagged."
     )
     if s.matched:
-        console.say(f"ECitMatch matched {s.matched} references without a PMID (unconfirmed).")
+        console.say(f"ECitMatch matched {plural(s.matched, 'reference')} without a PMID (unconfirmed).")
     for pmid, reason in s.unresolved.items():
         console.say(f"  unresolved {pmid}: {reason}")

@@ -1,4 +1,4 @@
-"""`evidence tag [--policy ID]`, `tag set|explain|list|role|terms`."""
+"""`evidence tag [POLICY | --all]`, `tag set|unset|explain|list|role|terms`."""
 
 from __future__ import annotations
 
@@ -7,27 +7,44 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine
+from evidence.cli.base import (
+    AllFlag,
+    JsonFlag,
+    PolicyArgument,
+    PolicyGroup,
+    PolicyOption,
+    chosen_policy,
+    new_app,
+    open_engine,
+    plural,
+)
 
-app = new_app("Tag each study's design, evidence level and role in the policy.")
-
-PolicyOption = Annotated[str | None, typer.Option("--policy", help="Policy id (default: all).")]
+app = new_app("Tag each study's design, evidence level and role in the policy.", cls=PolicyGroup)
 
 
 @app.callback(invoke_without_command=True, no_args_is_help=False)
-def tag(ctx: typer.Context, policy: PolicyOption = None, json: JsonFlag = False) -> None:
-    """Tag every reference of a policy (or of all policies).
+def tag(
+    ctx: typer.Context,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", metavar="POLICY", help="Policy id (or first: evidence tag POLICY)."),
+    ] = None,
+    every: AllFlag = False,
+    json: JsonFlag = False,
+) -> None:
+    """Tag every reference of a policy (evidence tag POLICY), or of all policies.
 
     Resolved PMIDs are tagged from their PubMed record (publication types, then title,
     abstract and MeSH); unresolved references from their citation text. Running it again
     changes nothing new; tags and roles set by hand are never overwritten.
 
-    Example: evidence tag --policy stem-cell-pad
+    Example: evidence tag stem-cell-pad
     """
     if ctx.invoked_subcommand is not None:
         return
     from evidence.services.tag import tag_policies
 
+    policy = chosen_policy(None, policy, every)
     with console.progress("Tagging") as update:
         summary = tag_policies(open_engine(ctx), policy, progress=update)
     if json:
@@ -37,9 +54,9 @@ def tag(ctx: typer.Context, policy: PolicyOption = None, json: JsonFlag = False)
         console.say("No policies yet; add one with 'evidence policy add FILE'.")
         return
     console.say(
-        f"Tagged {summary.references} references of {len(summary.policies)} "
-        f"polic{'y' if len(summary.policies) == 1 else 'ies'} ({summary.changed} changed, "
-        f"{summary.manual_kept} manual tags kept)."
+        f"Tagged {plural(summary.references, 'reference')} of "
+        f"{plural(len(summary.policies), 'policy', 'policies')} ({summary.changed} changed, "
+        f"{plural(summary.manual_kept, 'manual tag')} kept)."
     )
     console.table(
         ["design", "references"],
@@ -79,6 +96,26 @@ def set_(
         console.emit_json(view)
         return
     console.say(f"Tagged {view['subject']} as {view['design']} (manual).")
+
+
+@app.command("unset")
+def unset(
+    ctx: typer.Context,
+    study: Annotated[str, typer.Argument(metavar="PMID", help="PMID, ref:<id> or POLICY#NUMBER.")],
+    json: JsonFlag = False,
+) -> None:
+    """Remove a tag set by hand; the study is tagged again from its record or citation.
+
+    Example: evidence tag unset 29977308
+    """
+    from evidence.services.tag import unset_tag
+
+    view = unset_tag(open_engine(ctx), study)
+    if json:
+        console.emit_json(view)
+        return
+    now = f"now {view['design']} ({view['source']})" if view["design"] else "untagged until 'evidence tag' runs"
+    console.say(f"Removed the manual tag of {view['subject']}; {now}.")
 
 
 @app.command("explain")
@@ -125,12 +162,18 @@ def explain(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    policy: Annotated[str, typer.Option("--policy", help="Policy id.")],
+    policy_argument: PolicyArgument = None,
+    policy_option: PolicyOption = None,
     json: JsonFlag = False,
 ) -> None:
-    """List a policy's references with design, level, source, confidence and role."""
+    """List a policy's references with design, level, source, confidence and role.
+
+    Example: evidence tag list stem-cell-pad
+    """
     from evidence.services.tag import list_tags
 
+    policy = chosen_policy(policy_argument, policy_option, required=True)
+    assert policy is not None
     rows = list_tags(open_engine(ctx), policy)
     if json:
         console.emit_json(rows)
@@ -151,7 +194,7 @@ def list_(
             ]
             for r in rows
         ],
-        title=f"{policy}: {len(rows)} references",
+        title=f"{policy}: {plural(len(rows), 'reference')}",
     )
 
 
@@ -200,4 +243,4 @@ def terms(
     for t in result:
         console.out.print(t, markup=False)
     if add or remove:
-        console.say("Terms saved; run 'evidence tag --policy " + policy + "' to apply them.")
+        console.say(f"Terms saved; run 'evidence tag {policy}' to apply them.")

@@ -26,12 +26,13 @@ FORMATS = {
     "nbib": "nbib",
     "csv": "tabular",
     "ama": "ama",
+    "endnote": "endnote",
 }
 ALIASES = {"bib": "bibtex", "json": "csljson", "csl-json": "csljson", "medline": "nbib",
-           "txt": "ama"}
+           "txt": "ama", "xml": "endnote", "endnote-xml": "endnote"}
 # output file suffix -> format, for `-o refs.bib` without --format
 SUFFIXES = {".ris": "ris", ".bib": "bibtex", ".json": "csljson", ".nbib": "nbib",
-            ".csv": "csv", ".txt": "ama"}
+            ".csv": "csv", ".txt": "ama", ".xml": "endnote"}
 
 
 def format_name(name: str) -> str:

@@ -10,6 +10,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+#: flag kind -> the words every export writes for it (a keyword must say what it means:
+#: "flag:year" told a reader nothing)
+FLAG_WORDS = {
+    "retracted": "retracted",
+    "retraction-notice": "retraction notice cited",
+    "erratum": "erratum",
+    "expression-of-concern": "expression of concern",
+    "updated": "updated version",
+    "republished": "corrected and republished",
+    "superseded": "superseded guideline",
+    "pmid-likely-wrong": "PMID likely wrong",
+    "year": "citation mismatch: year",
+    "volume": "citation mismatch: volume",
+    "issue": "citation mismatch: issue",
+    "first-page": "citation mismatch: first page",
+    "first-author": "citation mismatch: first author",
+    "journal": "citation mismatch: journal",
+    "title": "citation mismatch: title",
+}
+
+
+def flag_words(kind: str) -> str:
+    return FLAG_WORDS.get(kind, kind.replace("-", " "))
+
+
+_DOI_LIKE = re.compile(r"^\s*(?:doi:\s*)?10\.\d{4,9}/", re.I)
+
+
+def printable_pages(pages: str | None) -> str | None:
+    """Pages as a reader can use them: a DOI that stood in for missing pagination (PubMed's
+    ELocationID) is not a page range and is never written as one."""
+    if not pages or _DOI_LIKE.match(pages):
+        return None
+    return pages
+
 
 @dataclass(frozen=True)
 class Author:
@@ -75,6 +110,9 @@ class ExportEntry:
     decision: str | None = None
     reason: str | None = None
     citation: str | None = None  # the policy's raw citation text
+    publisher: str | None = None
+    place: str | None = None
+    web_url: str | None = None  # a web page's or report's own address, as cited
     extra_notes: tuple[str, ...] = field(default_factory=tuple)
 
     def keywords(self) -> list[str]:
@@ -88,7 +126,7 @@ class ExportEntry:
             words.append(f"role:{self.role}")
         if self.decision:
             words.append(f"decision:{self.decision}")
-        words += [f"flag:{f}" for f in self.flags]
+        words += [f"flag:{flag_words(f)}" for f in self.flags]
         if not self.resolved:
             words.append("unresolved")
         return words
@@ -116,7 +154,11 @@ class ExportEntry:
 
     @property
     def url(self) -> str | None:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.web_url
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -1,9 +1,14 @@
 """RIS for EndNote, Zotero and Mendeley, written by rispy.
 
 Tags follow the RIS specification as those clients read it: one AU per author as "Family,
-Given", T2 the journal and J2 its abbreviation, SP/EP the first and (expanded) last page, AN the
-PMID, C2 the PMCID (as EndNote's PubMed import does), and KW for the design tag, level, role,
-screening decision and flags, because KW is what reference managers filter and tag on.
+Given", T2 the journal and J2 its abbreviation, SP/EP the first and (expanded) last page, C2 the
+PMCID (as EndNote's PubMed import does), and KW for the design tag, level, role, screening
+decision and flags, because KW is what reference managers filter and tag on.
+
+The PMID goes where each client reads it: AN (EndNote's accession number, PubMed's own RIS)
+and `M2  - PMID: N`, because Zotero's RIS translator maps M2 to the item's Extra field, where
+Zotero (and Better BibTeX, citation-js) recognise a "PMID: N" line; AN alone lands in Zotero's
+"Loc. in Archive". Books and reports carry PB (publisher) and CY (place).
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ import rispy
 
 from evidence.export.entry import ExportEntry, page_range
 
-_TYPES = {"article": "JOUR", "book": "BOOK"}
+_TYPES = {"article": "JOUR", "book": "BOOK", "report": "RPRT", "web": "ELEC"}
+
+
+# rispy's tags plus M2, which rispy does not name and Zotero reads into Extra
+_MAPPING = {**rispy.TAG_KEY_MAPPING, "M2": "zotero_extra"}
 
 
 class _Writer(rispy.RisWriter):
@@ -36,11 +45,17 @@ def _date(e: ExportEntry) -> str | None:
     return "/".join(parts)
 
 
+def _type(e: ExportEntry) -> str:
+    if e.kind in ("book", "report", "web"):
+        return _TYPES[e.kind]
+    return "JOUR" if e.is_published_work else "GEN"
+
+
 def to_ris(e: ExportEntry) -> dict[str, Any]:
     """One entry as rispy's dict, keys in the order the tags are written."""
     first, last = page_range(e.pages)
     fields: list[tuple[str, Any]] = [
-        ("type_of_reference", _TYPES.get(e.kind, "JOUR") if e.is_published_work else "GEN"),
+        ("type_of_reference", _type(e)),
         ("authors", [a.family_given() for a in e.authors]),
         ("title", e.title),
         ("secondary_title", e.journal),
@@ -53,7 +68,10 @@ def to_ris(e: ExportEntry) -> dict[str, Any]:
         ("end_page", last),
         ("doi", e.doi),
         ("accession_number", e.pmid),
+        ("zotero_extra", f"PMID: {e.pmid}" if e.pmid else None),
         ("custom2", e.pmcid),
+        ("publisher", e.publisher),
+        ("place_published", e.place),
         ("urls", [e.url] if e.url else []),
         ("language", e.language),
         ("abstract", e.abstract),
@@ -71,4 +89,4 @@ def _one_line(value: Any) -> Any:
 
 
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
-    _Writer().format_lines(stream, [to_ris(e) for e in entries])
+    _Writer(mapping=_MAPPING).format_lines(stream, [to_ris(e) for e in entries])

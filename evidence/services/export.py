@@ -10,13 +10,16 @@ never see the store.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from evidence.export import render, writer_for
-from evidence.export.entry import Author, ExportEntry
+from evidence.export import format_name, render, writer_for
+from evidence.export.entry import Author, ExportEntry, printable_pages
+from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.store import models as m
 
@@ -46,38 +49,75 @@ def gather_entries(
             _reference_entry(r, articles.get(_pmid(r)), tags.get(subject_of(r)), flags.get(r.id))
             for r in refs
         ]
+        entries = _with_superseded(entries)
         start = max((r.number for r in refs), default=0)
         for i, c in enumerate(candidates, start=start + 1):
             entries.append(_candidate_entry(i, c, articles.get(c.pmid), tags.get(f"pmid:{c.pmid}")))
         return entries
 
 
+def _with_superseded(entries: list[ExportEntry]) -> list[ExportEntry]:
+    """Older editions of a cited guideline get the flag the report gives them."""
+    cites = [
+        GuidelineCite(key=i, title=e.title or "", year=e.year, pmid=e.pmid)
+        for i, e in enumerate(entries)
+        if e.design == "guideline"
+        or (e.design in (None, "unknown", "other") and looks_like_guideline(e.title or ""))
+    ]
+    older = {s.older.key for s in find_superseded(cites)}
+    return [
+        replace(e, flags=tuple(sorted({*e.flags, "superseded"}))) if i in older else e
+        for i, e in enumerate(entries)
+    ]
+
+
 def export_policy(
-    engine: Engine, policy_id: str, fmt: str, include_candidates: bool = False
+    engine: Engine, policy_id: str, fmt: str, include_candidates: bool = False, bom: bool = True
 ) -> tuple[str, int]:
-    """The export's text and the number of entries in it."""
+    """The export's text and the number of entries in it.
+
+    CSV starts with a UTF-8 byte-order mark unless `bom` is False: without it Excel reads the
+    file as the system's code page and garbles every accented author name."""
     writer = writer_for(fmt)
     entries = gather_entries(engine, policy_id, include_candidates)
-    return render(writer, entries), len(entries)
+    text = render(writer, entries)
+    if bom and format_name(fmt) == "csv":
+        text = "\ufeff" + text
+    return text, len(entries)
 
 
 # ---------------------------------------------------------------- reading the store
 
 
+_CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+
+
 def _by_key(session: Session, model: Any, column: Any, keys: Any, attr: str) -> dict[str, Any]:
+    """Rows whose `column` is one of `keys`, a few hundred ids per query.
+
+    An Article's raw XML and abstract sections are never read here: deferring them keeps an
+    export of a 10,000-reference policy from decoding a quarter of a gigabyte it throws away."""
     keys = sorted(set(keys))
-    if not keys:
-        return {}
-    return {getattr(row, attr): row for row in session.exec(select(model).where(column.in_(keys)))}
+    out: dict[str, Any] = {}
+    for start in range(0, len(keys), _CHUNK):
+        stmt = select(model).where(column.in_(keys[start : start + _CHUNK]))
+        if model is m.Article:
+            stmt = stmt.options(defer(m.Article.raw_xml), defer(m.Article.abstract_sections))  # type: ignore[arg-type]
+        out.update((getattr(row, attr), row) for row in session.exec(stmt))
+    return out
 
 
 def _citation_flags(session: Session, ref_ids: list[int]) -> dict[int | None, list[str]]:
     out: dict[int | None, list[str]] = {}
     if not ref_ids:
         return out
-    stmt = select(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ref_ids))  # type: ignore[attr-defined]
-    for f in session.exec(stmt):
-        out.setdefault(f.reference_id, []).append(f.kind)
+    for start in range(0, len(ref_ids), _CHUNK):
+        chunk = ref_ids[start : start + _CHUNK]
+        stmt = select(m.CitationFlag.reference_id, m.CitationFlag.kind).where(
+            m.CitationFlag.reference_id.in_(chunk)  # type: ignore[attr-defined]
+        )
+        for reference_id, kind in session.exec(stmt):
+            out.setdefault(reference_id, []).append(kind)
     return out
 
 
@@ -114,19 +154,24 @@ def _reference_entry(
         return _from_article(article, flags=_flags(flags, article), extra_notes=notes, **common)
     return ExportEntry(
         resolved=False,
+        kind=ref.kind if ref.kind in ("book", "report", "web") else "article",
         authors=tuple(author_from_citation(a) for a in ref.authors),
         et_al=ref.et_al,
         title=ref.title,
         journal=ref.journal,
-        journal_abbrev=ref.journal,  # policies cite journals by their abbreviation
+        journal_abbrev=ref.journal_abbrev or ref.journal,  # policies cite journals by their abbreviation
+        publisher=ref.publisher,
+        place=ref.place,
+        web_url=ref.url,
         year=ref.year,
         month=ref.month,
         day=ref.day,
         volume=ref.volume,
         issue=ref.issue,
-        pages=ref.pages,
+        pages=printable_pages(ref.pages),
         pmid=_pmid(ref) or None,
         doi=ref.doi,
+        pmcid=ref.pmcid,
         flags=_flags(flags, None),
         **common,
     )
@@ -162,7 +207,7 @@ def _from_article(a: m.Article, **fields: Any) -> ExportEntry:
         day=a.day,
         volume=a.volume,
         issue=a.issue,
-        pages=a.pages,
+        pages=printable_pages(a.pages),
         pmid=a.pmid,
         doi=a.doi,
         pmcid=a.pmcid,

@@ -314,6 +314,22 @@ def set_tag(engine: Engine, target: str, design: str, note: str | None = None) -
         return _tag_view(row)
 
 
+def unset_tag(engine: Engine, target: str) -> dict[str, Any]:
+    """Remove a manual tag; the study is tagged again from its record or citation at once."""
+    with transaction(engine) as session:
+        subject, refs = resolve_subject(session, target)
+        row = session.get(m.DesignTag, subject)
+        if row is None or row.source != tagging.MANUAL:
+            raise InputError(f"{subject} has no manual tag", hint="see 'evidence tag explain'")
+        session.delete(row)
+        policies = sorted({r.policy_id for r in refs})
+    for policy_id in policies:
+        tag_policies(engine, policy_id)
+    with transaction(engine) as session:
+        now = session.get(m.DesignTag, subject)
+        return {"subject": subject, "design": now.design if now else None, "source": now.source if now else None}
+
+
 def set_role(engine: Engine, policy_id: str, number: int, role: str) -> dict[str, Any]:
     """Set a reference's role by hand; `evidence tag` keeps it."""
     role = role.strip().lower()

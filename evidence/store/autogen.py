@@ -69,7 +69,7 @@ def write_initial() -> Path:
 
 def write_revision(message: str) -> Path | None:
     """Autogenerate the next revision: what the models have that head does not."""
-    number = f"{int(head_revision()) + 1:04d}"
+    number = f"{int(head_revision()[:4]) + 1:04d}"
     with tempfile.TemporaryDirectory() as tmp:
         engine = _scratch_engine(Path(tmp))
         upgrade_to_head(engine)

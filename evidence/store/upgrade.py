@@ -1,8 +1,13 @@
 """Bring a store's schema to the code's: Alembic migrations, run under a lock.
 
 `open_store` calls `upgrade_to_head` on every open. The common case (already at head) is one
-cheap read and takes no lock. Otherwise one transaction holds a lock for the whole check-and-
-upgrade, so two processes opening a fresh store at once never both create tables:
+cheap read and takes no lock, and imports no Alembic: the shipped revisions are read from the
+migration files' own `revision` / `down_revision` lines (`revisions.py`), the store's from
+`alembic_version` with one query. Alembic (and Mako, and Pygments behind it) is imported only
+when a store has to be changed, which keeps every read command's start-up short.
+
+Otherwise one transaction holds a lock for the whole check-and-upgrade, so two processes
+opening a fresh store at once never both create tables:
 SQLite takes the write lock up front (`BEGIN IMMEDIATE`; the other process waits out its busy
 timeout), PostgreSQL takes a transaction-scoped advisory lock (and its DDL is transactional).
 
@@ -14,18 +19,19 @@ a newer `evidence`: we refuse to touch it (`SchemaTooNew`).
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from evidence.errors import SchemaTooNew, StoreError
+from evidence.store.revisions import MIGRATIONS, shipped_head, shipped_revisions
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 INITIAL_REVISION = "0001"
 # Any constant works; it only has to be the same in every evidence process.
 PG_LOCK_KEY = 0x65766964  # "evid"
@@ -34,6 +40,8 @@ SENTINEL_TABLE = "policy"  # present in every store `create_all` ever made
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic Config built in code: no alembic.ini needed at run time."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -46,22 +54,29 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
     """The revision this code writes."""
-    head = _scripts().get_current_head()
-    assert head is not None, "no migrations shipped"
-    return head
+    return shipped_head()
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in _scripts().walk_revisions()}
+    return shipped_revisions()
 
 
 def _revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The store's revision from `alembic_version` (None: no such table, or no row)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    try:
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except DBAPIError:  # not ours after all: let the caller's checks say so
+        return None
+    return row[0] if row else None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -112,6 +127,8 @@ def upgrade_to_head(engine: Engine) -> str | None:
                 _check_known(before)
                 if before == head:
                     return before
+                from alembic import command
+
                 cfg = alembic_config(conn)
                 if before is None and inspect(conn).has_table(SENTINEL_TABLE):
                     command.stamp(cfg, INITIAL_REVISION)  # a store made by create_all

@@ -1,0 +1,43 @@
+"""Trial findings from abstracts (issue #12): a pure room, text in, records out.
+
+`infer_finding(abstract, intervention, comparator, outcome)` says whether the intervention
+significantly increased, significantly decreased or made no significant difference to the
+outcome relative to the comparator, and gives the deciding sentence. `trial_facts(abstract)`
+gathers what an RCT or meta-analysis abstract states: participants randomised and analysed,
+arms, follow-up, outcomes with their findings and effects, studies and patients pooled, the
+conclusion. Every value carries its sentence; what the abstract does not state is None.
+
+No store, no network: the finding model's weights ship beside the code (`findings_model.json`,
+rebuilt by `make train-findings`) and load once, on first use.
+"""
+
+from evidence.extract.facts import trial_facts
+from evidence.extract.finding import infer_finding
+from evidence.extract.readers import conclusion, included_studies, phase, sample_size
+from evidence.extract.records import (
+    DECREASED,
+    INCREASED,
+    LABELS,
+    NO_DIFFERENCE,
+    Effect,
+    Finding,
+    Outcome,
+    TrialFacts,
+)
+
+__all__ = [
+    "DECREASED",
+    "INCREASED",
+    "LABELS",
+    "NO_DIFFERENCE",
+    "Effect",
+    "Finding",
+    "Outcome",
+    "TrialFacts",
+    "conclusion",
+    "included_studies",
+    "infer_finding",
+    "phase",
+    "sample_size",
+    "trial_facts",
+]

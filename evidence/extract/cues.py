@@ -1,0 +1,57 @@
+"""Words and patterns that say what a results sentence found (shared by the rules and the model)."""
+
+from __future__ import annotations
+
+import re
+
+_STOP = frozenset(
+    "a an the of in on at to for with and or by from as is was were be been are than that this these those "
+    "its it their his her patients patient group groups subjects participants treatment treated therapy "
+    "versus vs compared who which during after before between among per each all any both no not "
+    "mg kg ml day days week weeks month months year years h".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a prompt that identify it (stop words and bare numbers dropped, crude stems)."""
+    return {stem(t) for t in tokens(text) if t not in _STOP and not t.isdigit() and len(t) > 1}
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to match "infection"/"infections", "reduced"/"reduce"."""
+    for suf in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            return word[: -len(suf)]
+    return word
+
+
+NO_DIFF = re.compile(
+    r"\b(?:no(?:t)?\s+(?:\w+\s+){0,3}(?:statistically\s+)?significan\w*|non-?significant\w*|"
+    r"insignificant\w*|did\s+not\s+(?:\w+\s+){0,2}(?:differ|change|reduce|increase|improve|decrease|affect|"
+    r"alter|show|reach|result)|do\s+not\s+differ|does\s+not\s+differ|were\s+not\s+different|was\s+not\s+different|"
+    r"no\s+(?:\w+\s+){0,2}differen\w*|(?:was|were)\s+(?:similar|comparable)|similar\s+(?:in|between|among|for)|"
+    r"comparable|not\s+(?:statistically\s+)?significant\w*|n\.?\s?s\.|failed\s+to|no\s+(?:effect|change|"
+    r"benefit|improvement|impact)|neither|unchanged|did\s+not\s+reach|not\s+differ|equivalen\w*|non-?inferior\w*|"
+    r"p\s*(?:=|>|≥)\s*0?\.(?:0[5-9]|[1-9])\d*)",
+    re.I,
+)
+SIGNIFICANT = re.compile(
+    r"\b(?:significan\w*|p\s*(?:<|≤|=)\s*0?\.0(?:[0-4]\d*|5(?!\d))|p\s*<\s*0?\.05|p\s*<\s*\.01)", re.I
+)
+UP = re.compile(
+    r"\b(?:higher|increas\w*|greater|more|improv\w*|longer|rais\w*|elevat\w*|larger|better|enhanc\w*|"
+    r"gain\w*|rose|rise|exceed\w*|superior|prolong\w*|augment\w*|boost\w*|doubl\w*|accelerat\w*)\b",
+    re.I,
+)
+DOWN = re.compile(
+    r"\b(?:lower|reduc\w*|decreas\w*|less|fewer|shorter|declin\w*|drop\w*|fell|fall|diminish\w*|smaller|"
+    r"worse|inferior|attenuat\w*|suppress\w*|lowered|prevent\w*|halv\w*|slow\w*|shorten\w*|depress\w*|"
+    r"inhibit\w*|decline|minimi\w*)\b",
+    re.I,
+)
+STATS = re.compile(r"(?:\bp\s*[<>=≤≥]|\bCI\b|confidence interval|\b(?:OR|RR|HR|MD|SMD)\b|±|\d+(?:\.\d+)?\s*%)", re.I)
