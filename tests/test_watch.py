@@ -150,7 +150,7 @@ def test_a_manual_tag_holds_when_the_record_is_reindexed(library, cli):
 
 def test_a_vanished_record_is_an_event_once(library, cli, fake_eutils):
     fake_eutils.remove("90000010")
-    result = cli("watch", "--max-age", "0", "--policy", "policy-d", "--json")
+    result = cli("watch", "policy-d", "--max-age", "0", "--json")  # the policy first, or --policy
     assert result.exit_code == 4, result.output
     assert [e["kind"] for e in json.loads(result.stdout)["events"]] == ["vanished"]
     again = cli("watch", "--max-age", "0", "--policy", "policy-d")

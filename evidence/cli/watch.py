@@ -13,9 +13,10 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine, settings
+from evidence.cli.base import JsonFlag, PolicyGroup, new_app, open_engine, settings
 
-app = new_app("Watch the cited literature for retractions, corrections and new evidence.")
+app = new_app("Watch the cited literature for retractions, corrections and new evidence.",
+              cls=PolicyGroup)  # `evidence watch POLICY` beside `evidence watch ack`
 EXIT_PARTIAL, EXIT_ATTENTION = 3, 4
 
 
@@ -44,7 +45,7 @@ def watch(
     since its last review. Exit 0: nothing changed; 4: something needs attention; 3: NCBI
     could not be reached (what was checked is kept).
 
-    Example: evidence watch --max-age 0 --format md -o digest.md
+    Example: evidence watch --max-age 0 --format md -o digest.md   ·   evidence watch POLICY
     """
     if ctx.invoked_subcommand is not None:
         return
