@@ -238,3 +238,15 @@ def test_review_interval_sets_when_the_review_is_due(library, cli):
     assert cli("policy", "set", "policy-a", "--review-every", "30d").exit_code == 0
     overdue = json.loads(cli("status", "--json").stdout)
     assert overdue[0]["id"] == "policy-a" and overdue[0]["overdue"]
+
+
+def test_a_pmid_matched_for_a_reference_without_one_is_reported_once(library, cli):
+    with transaction(library) as session:
+        ref = session.exec(select(m.Reference).where(m.Reference.policy_id == "policy-d",
+                                                     m.Reference.number == 2)).one()  # fmt: skip
+        ref.pmid, ref.matched_pmid, ref.match_status = None, "90000011", "matched, unconfirmed"
+        session.add(ref)
+    first = json.loads(cli("watch", "policy-d", "--max-age", "0", "--json").stdout)
+    assert [(e["kind"], e["pmid"], e["reference"]) for e in first["events"]] == [
+        ("pmid-found", "90000011", 2)]
+    assert cli("watch", "policy-d", "--max-age", "0").exit_code == 0
