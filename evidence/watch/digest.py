@@ -23,7 +23,7 @@ def render_digest(data: dict[str, Any], fmt: str) -> str:
 def headline(data: dict[str, Any]) -> str:
     n, groups = len(data["events"]), data["by_policy"]
     if not n:
-        said = "Nothing changed"
+        said = "No change found in what could be checked" if data["partial"] else "Nothing changed"
     else:
         said = (f"{n} change{'s' if n != 1 else ''} in {len(groups)} "
                 f"polic{'ies' if len(groups) != 1 else 'y'}")  # fmt: skip
