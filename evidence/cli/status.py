@@ -29,7 +29,7 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
         console.say("No policies yet; add one with 'evidence policy add FILE'.")
         return
     console.table(
-        ["id", "title", "last reviewed", "review due", "cycle (left)", "unchecked/unresolved",
+        ["id", "title", "last reviewed", "review due", "cycle (left)", "unchecked/unres.",
          "flags", "watch events", "new evidence"],
         [_row(r) for r in rows],
     )  # fmt: skip
