@@ -45,6 +45,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
+	$(BIN)/python -m evidence.review.evaluate
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["parse", "resolve", "store"]
+ORDER = ["speed", "parse", "resolve", "store"]
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]

@@ -84,3 +84,94 @@ def scanned_pdf() -> bytes:
     pdf.add_page()
     pdf.rect(20, 20, 120, 80, style="F")
     return bytes(pdf.output())
+
+
+def to_paged_pdf(text: str, header: str, footer: str = "Page {page} of {nb}") -> bytes:
+    """A report typeset with a running header (from page 2) and footer on every page; a line
+    '@page' in the source starts a new page, so an entry can be cut by the page chrome."""
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def header(self) -> None:  # noqa: D102
+            if self.page_no() > 1:
+                self.set_font("helvetica", size=8)
+                self.cell(0, 5, header, new_x="LMARGIN", new_y="NEXT")
+                self.ln(2)
+
+        def footer(self) -> None:  # noqa: D102
+            self.set_y(-15)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 5, footer.format(page=self.page_no(), nb="{nb}"), align="C")
+
+    pdf = Report(format="A4")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    for line in text.split("\n"):
+        if line.strip() == "@page":
+            pdf.add_page()
+            continue
+        pdf.set_font("helvetica", size=10)
+        if line.strip():
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def two_column_pdf(head: list[str], entries: list[str], tail: list[str]) -> bytes:
+    """References typeset in two columns, line by line across the page (the order a
+    typesetter writes them in), so a naive text layer reads left and right lines interleaved."""
+    import textwrap
+
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("helvetica", size=8)
+    pdf.add_page()
+    y = 20.0
+    for line in head:
+        pdf.text(15, y, line)
+        y += 6
+    half = (len(entries) + 1) // 2
+    columns = [
+        [piece for entry in part for piece in textwrap.wrap(entry, 52)]
+        for part in (entries[:half], entries[half:])
+    ]
+    for k in range(max(len(c) for c in columns)):
+        for x, column in zip((15, 110), columns, strict=True):
+            if k < len(column):
+                pdf.text(x, y, column[k])
+        y += 4
+    y += 6
+    for line in tail:
+        pdf.text(15, y, line)
+        y += 6
+    return bytes(pdf.output())
+
+
+def to_docx(text: str) -> bytes:
+    """A Word document: '= ' a Title, '# ' a Heading 1, '1. ' a Word-numbered list item (the
+    number is Word's, not in the text), '- ' a bullet, `*x*` italic, anything else a paragraph."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("= "):
+            document.add_paragraph(s[2:], style="Title")
+        elif s.startswith("# "):
+            document.add_heading(s[2:], level=1)
+        else:
+            style = "List Number" if re.match(r"^\d+\.\s", s) else "List Bullet" if s.startswith("- ") else None
+            body = re.sub(r"^(?:\d+\.|-)\s+", "", s) if style else s
+            paragraph = document.add_paragraph(style=style)
+            for k, piece in enumerate(re.split(r"\*([^*]+)\*", body)):
+                run = paragraph.add_run(piece)
+                run.italic = k % 2 == 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -31,12 +31,13 @@ def make_policy(engine, refs: tuple[str, ...] = ("90000001", "90000002")) -> str
 
 
 def add_cycle(engine, number: int, candidates: dict[str, str], status: str = "open") -> int:  # type: ignore[no-untyped-def]
-    """A cycle with candidates {pmid: design}, and their Article rows."""
+    """A cycle whose search ran, with candidates {pmid: design}, and their Article rows."""
     search = {"identified": len(candidates) + 2, "duplicates_removed": 2, "not_retrieved": 0}
     with transaction(engine) as s:
         cycle = m.ReviewCycle(policy_id=POLICY, number=number, status=status, query="q",
                               since=date(2025, 9, 17), until=date(2026, 11, 1),
-                              counts={"search": search})  # fmt: skip
+                              counts={"search": search}, search_complete=True,
+                              searched_until=date(2026, 11, 1))  # fmt: skip
         s.add(cycle)
         s.flush()
         for pmid, design in candidates.items():

@@ -15,10 +15,13 @@ def test_version(cli):
     assert result.exit_code == 0 and result.stdout.startswith("evidence ")
 
 
-def test_unknown_policy_is_one_line_exit_1(cli):
+def test_unknown_policy_is_one_line_exit_1(cli, tmp_path):
     result = cli("policy", "show", "no-such-policy")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["Error: no policy 'no-such-policy' (see 'evidence policy list')"]
+    store = tmp_path / "evidence.sqlite"  # the message says which store it looked in
+    assert result.stderr.strip().splitlines() == [
+        f"Error: no policy 'no-such-policy' in {store} (see 'evidence policy list')"
+    ]
     assert "Traceback" not in result.output
 
 

@@ -151,7 +151,6 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
         ("blank.txt", "Error: blank.txt: the file is empty"),
         ("binary.bin", "Error: binary.bin: binary file, not a policy document"),
         ("undecodable.txt", "Error: undecodable.txt: not UTF-8 or cp1252 text"),
-        ("no-refs.txt", "Error: no-refs.txt: no reference list found"),
         ("missing.txt", "Error: {tmp}/missing.txt: no such file"),
         ("show unknown", "Error: no policy 'nope'"),
     ],
@@ -171,6 +170,54 @@ def test_bad_input_exit_1_one_line_store_unchanged(cli, tmp_path, case, message)
     assert len(lines) == 1 and lines[0].startswith(message.format(tmp=tmp_path))
     assert "Traceback" not in result.output
     assert store_dump() == before
+
+
+def test_a_policy_without_references_is_stored_with_one_warning(cli, tmp_path):
+    files = _bad_files(tmp_path)
+    result = cli("policy", "add", str(files["no-refs.txt"]), "--id", "no-refs", "--json")
+    assert result.exit_code == 0, result.output
+    assert "Warning: no reference list found; stored without references" in result.stderr
+    assert "Added policy 'no-refs' with 0 references." in result.stderr
+    view = json.loads(cli("policy", "show", "no-refs", "--json").stdout)
+    assert view["references"] == []
+    assert [s["status"] for s in view["statements"]] == ["not covered", "not medically necessary"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "said"),
+    [
+        ("000_c6c3683f7fda1044", "000_c6c3683f7fda1044", False),
+        ("Stem-Cell.PAD_v2", "Stem-Cell.PAD_v2", False),
+        ("my policy/2026", "my-policy-2026", True),
+        ("../../etc/passwd", "etc-passwd", True),
+    ],
+)
+def test_ids_are_kept_as_typed_when_safe(cli, typed, stored, said):
+    result = cli("policy", "add", str(EXAMPLE), "--id", typed, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == stored
+    assert (f"stored as {stored!r}" in result.stderr) is said
+    for argv in (("policy", "show", typed, "--json"), ("report", typed, "--format", "json")):
+        shown = cli(*argv)  # every command finds it by the id the user typed
+        assert shown.exit_code == 0, (argv, shown.output)
+    assert json.loads(cli("policy", "show", typed, "--json").stdout)["id"] == stored
+
+
+def test_show_gives_policy_number_dates_groups_and_positions(cli):
+    path = DATA / "policies" / "blue-plan-position-statement.md"
+    assert cli("policy", "add", str(path), "--id", "blue").exit_code == 0
+    view = json.loads(cli("policy", "show", "blue", "--json").stdout)
+    assert (view["policy_number"], view["original_effective"], view["next_review"]) == (
+        "MED.00999", "2019-01-01", "2026-11-12",
+    )
+    assert view["last_reviewed"] == "2025-11-13"
+    assert [r["group"] for r in view["references"]][3:5] == [
+        "Peer Reviewed Publications",
+        "Government Agency, Medical Society, and Other Authoritative Publications",
+    ]
+    text = cli("policy", "show", "blue").stdout
+    assert "Policy number MED.00999" in text and "next review 2026-11-12" in text
+    assert "All products: investigational — Widget therapy is considered investigational" in text
 
 
 def test_cp1252_file_is_accepted_and_decoded(cli, tmp_path):
@@ -203,3 +250,43 @@ def test_add_html_and_pdf_forms(cli, tmp_path, form):
     view = json.loads(cli("policy", "show", form, "--json").stdout)
     assert [r["pmid"] for r in view["references"]][:3] == ["26962905", "26264874", "25993296"]
     assert len(view["references"]) == 32 and len(view["codes"]) == 3
+
+
+@pytest.mark.parametrize("style_file", ["guidance-page.docx.txt", "state-medicaid.rtf", "hta-report.pdf.txt"])
+def test_add_word_rtf_and_paged_pdf_policies(cli, tmp_path, style_file):
+    from policy_styles import STYLES, expected_raws, policy_file
+
+    style = next(s for s in STYLES if s.file == style_file)
+    data, name = policy_file(style)
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = cli("policy", "add", str(path), "--id", "p")
+    assert result.exit_code == 0, result.output
+    view = json.loads(cli("policy", "show", "p", "--json").stdout)
+    assert [r["raw"].replace("*", "") for r in view["references"]] == expected_raws(style)
+    assert (view["title"], view["policy_number"]) == (style.title, style.policy_number)
+
+
+def test_two_column_pdf_is_stored_in_order_with_a_warning_naming_it(cli, tmp_path):
+    from policy_forms import two_column_pdf
+
+    entries = [f"{n}. Author{n} A. Study {n} of widgets in gadgetosis. J Synth Med. 2016;37:{n}-{n + 9}. "
+               f"PMID: {90000000 + n}." for n in range(1, 21)]  # fmt: skip
+    head = ["Widget Therapy", "Policy Statement", "Widgets are not covered.", "References"]
+    path = tmp_path / "two.pdf"
+    path.write_bytes(two_column_pdf(head, entries, ["Policy History"]))
+    result = cli("policy", "add", str(path), "--id", "two")
+    assert result.exit_code == 0, result.output
+    assert "Warning: two.pdf: page 1 set in two columns; read column by column" in result.stderr
+    view = json.loads(cli("policy", "show", "two", "--json").stdout)
+    assert [r["pmid"] for r in view["references"]] == [str(90000000 + n) for n in range(1, 21)]
+
+
+def test_a_word_97_file_is_refused_in_one_line(cli, tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    result = cli("policy", "add", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: old.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF, DOCX or plain text"
+    )

@@ -129,3 +129,16 @@ def test_no_cycle_yet(cli, policy):
     result = cli("review", "decide", policy, "90000001", "include")
     assert result.exit_code == 1 and "has no review cycle" in result.stderr
     assert cli("review", "list", policy, "--json").stdout.strip() == "[]"
+
+
+def test_query_preview_asks_pubmed_for_count_and_translation(cli, policy, fake_eutils):
+    _store(fake_eutils)
+    view = _json(cli("review", "query", policy, "--preview", "--json"))
+    assert view["count"] == 4  # every record naming the intervention and the condition
+    assert '"Peripheral Arterial Disease"[MeSH Terms]' in view["translation"]
+    assert '"stem cell*"[Title/Abstract]' in view["translation"]
+    [search] = [r for r in fake_eutils.requests if r["endpoint"] == "esearch.fcgi"]
+    assert search["params"]["retmax"] == "0" and "mindate" not in search["params"]
+    text = cli("review", "query", policy, "--preview")
+    assert "PubMed finds 4 records" in text.stderr
+    assert _json(cli("review", "list", policy, "--json")) == []  # no cycle was opened

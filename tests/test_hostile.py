@@ -155,6 +155,14 @@ def _check_added(case: Case, cli) -> None:  # type: ignore[no-untyped-def]
         assert len(refs) >= extra["min_refs"] and refs[-1]["raw"]
     if "title" in extra:
         assert extra["title"] in shown["title"]
+    if "printed" in extra:
+        assert [r["number"] for r in refs] == list(range(1, len(refs) + 1))
+        assert [r["printed_number"] for r in refs] == extra["printed"]
+        assert [r["pmid"] for r in refs] == [str(90000000 + n) for n in range(1, len(refs) + 1)]
+    if "pmids_in_order" in extra:
+        assert [r["pmid"] for r in refs] == extra["pmids_in_order"]
+    if "longest" in extra:
+        assert max(len(r["raw"]) for r in refs) > extra["longest"]
     if "id" in extra:
         assert shown["id"] == extra["id"]
     if "pmids" in extra:

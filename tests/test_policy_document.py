@@ -7,22 +7,18 @@ from datetime import date
 import pytest
 from conftest import EXAMPLE
 
-from evidence.errors import InputError
 from evidence.policy import parse_policy, read_document
 from evidence.policy.document import status_of
 from evidence.records import BillingCode
 
 CONCLUSION = (
-    "The evidence is insufficient to determine that the technology results in an improvement "
-    "in the net health outcome."
+    "The evidence is insufficient to determine that the technology results in an improvement in the net health outcome."
 )
 DESCRIPTOR = (
     "Intramuscular autologous bone marrow cell therapy, with preparation of harvested cells, "
     "multiple injections, one leg, including ultrasound guidance, if performed; "
 )
-POSITION = (
-    "not covered for Medicare Advantage Plans and not medically necessary for Commercial Products"
-)
+POSITION = "not covered for Medicare Advantage Plans and not medically necessary for Commercial Products"
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +41,7 @@ def test_statements(doc):
         ("Commercial Products", "not medically necessary"),
     ]
     for s in doc.statements:
-        assert s.text.startswith(
-            "Treatment of peripheral arterial disease, including critical limb"
-        )
+        assert s.text.startswith("Treatment of peripheral arterial disease, including critical limb")
         assert s.text.endswith("improvement in the net health outcome.")
 
 
@@ -89,6 +83,12 @@ def test_codes(doc):
         ("X is considered medically necessary when criteria are met.", "medically necessary"),
         ("X is covered for members with diabetes.", "covered"),
         ("X is not considered medically necessary.", "not medically necessary"),
+        ("X is unproven and not medically necessary.", "not medically necessary"),
+        ("X is considered experimental and investigational.", "investigational"),
+        ("II. Experimental, Investigational, or Unproven", "investigational"),
+        ("X is not reasonable and necessary.", "not medically necessary"),
+        ("X is reasonable and necessary when criteria are met.", "medically necessary"),
+        ("X should only be used in the context of research.", "investigational"),
         ("Nothing here states a position.", None),
     ],
 )
@@ -147,15 +147,16 @@ def test_last_review_date_variant_and_single_statement():
     )
     doc = parse_policy(text)
     assert (doc.effective_date, doc.last_reviewed) == (date(2026, 1, 1), date(2025, 9, 17))
-    assert [(s.product, s.status) for s in doc.statements] == [
-        ("All products", "not medically necessary")
-    ]
+    assert [(s.product, s.status) for s in doc.statements] == [("All products", "not medically necessary")]
 
 
-def test_no_reference_list_is_refused():
+def test_no_reference_list_is_parsed_with_a_warning():
+    """Issue 11 changed the rule: such a policy is stored; its statements still count."""
     text = EXAMPLE.read_text(encoding="utf-8").split("REFERENCES")[0]
-    with pytest.raises(InputError, match="no reference list found"):
-        parse_policy(text)
+    doc = parse_policy(text)
+    assert doc.references == ()
+    assert doc.warnings == ("no reference list found; stored without references",)
+    assert [s.status for s in doc.statements] == ["not covered", "not medically necessary"]
 
 
 def test_html_table_header_fields_and_h1_title():
@@ -171,3 +172,80 @@ def test_html_table_header_fields_and_h1_title():
     assert doc.title == "Widget Policy"
     assert (doc.effective_date, doc.last_reviewed) == (date(2026, 1, 1), date(2025, 9, 17))
     assert [(c.number, c.journal, c.pmid) for c in doc.references] == [(1, "J Widg", "90000001")]
+
+
+# ---------------------------------------------------------------- other plans' house styles
+
+from policy_styles import STYLES, Style, expected_raws, policy_file  # noqa: E402
+
+
+def _parsed(style: Style):  # type: ignore[no-untyped-def]
+    data, name = policy_file(style)
+    return parse_policy(read_document(data, name))
+
+
+@pytest.fixture(scope="module", params=STYLES, ids=lambda s: s.file)
+def styled(request):  # type: ignore[no-untyped-def]
+    return request.param, _parsed(request.param)
+
+
+def test_house_style_references_are_every_whole_entry(styled):
+    style, doc = styled
+    raws = [c.raw.replace("*", "") for c in doc.references]  # journals in italics come as *...*
+    assert raws == expected_raws(style)
+    assert [c.number for c in doc.references] == list(range(1, len(style.refs) + 1))
+    assert all(c.printed_number is None for c in doc.references)
+    not_numbered = "the reference list is not numbered; numbered in the order written"
+    assert (not_numbered in doc.warnings) is (not style.numbered)
+    assert [w for w in doc.warnings if w != not_numbered] == []
+
+
+def test_house_style_groups(styled):
+    style, doc = styled
+    assert [c.group for c in doc.references] == (style.groups or [None] * len(style.refs))
+
+
+def test_house_style_header(styled):
+    style, doc = styled
+    assert doc.title == style.title
+    assert doc.policy_number == style.policy_number
+    assert (doc.effective_date, doc.original_effective) == (style.effective, style.original_effective)
+    assert (doc.last_reviewed, doc.next_review) == (style.last_reviewed, style.next_review)
+    assert doc.published == style.published
+
+
+def test_house_style_positions_each_with_its_text(styled):
+    style, doc = styled
+    got = [
+        (s.product, s.status, s.text[: len(start)])
+        for s, (_, _, start) in zip(doc.statements, style.statements, strict=False)
+    ]
+    assert len(doc.statements) == len(style.statements)
+    assert got == style.statements
+
+
+def test_house_style_pmids_and_fields_reach_the_citation_parser(styled):
+    style, doc = styled
+    if style.pmids:
+        assert [c.pmid for c in doc.references] == style.pmids
+    first = doc.references[0]
+    assert first.authors and first.year and first.raw.split()[0].rstrip(",") == first.authors[0].split()[0]
+
+
+PRINTABLE = [s for s in STYLES if s.form == "file" and s.file.endswith((".txt", ".md"))]
+
+
+@pytest.mark.parametrize("form", ["pdf", "html"])
+@pytest.mark.parametrize("style", PRINTABLE, ids=lambda s: s.file)
+def test_house_styles_printed_to_pdf_or_saved_as_html_read_the_same(style, form):
+    """The plan publishes the same text as a PDF (no blank lines survive) or a web page."""
+    from policy_forms import DEJAVU, to_html, to_pdf
+
+    if form == "pdf" and not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} absent (Debian package fonts-dejavu-core)")
+    data, name = policy_file(style)
+    text = read_document(data, name)
+    doc = parse_policy(read_document(to_pdf(text) if form == "pdf" else to_html(text).encode(), f"p.{form}"))
+    assert [c.raw.replace("*", "") for c in doc.references] == expected_raws(style)
+    assert [(s.product, s.status) for s in doc.statements] == [(p, st) for p, st, _ in style.statements]
+    assert (doc.title, doc.policy_number, doc.effective_date) == (style.title, style.policy_number, style.effective)

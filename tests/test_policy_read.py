@@ -9,9 +9,7 @@ from policy_forms import DEJAVU, scanned_pdf, to_html, to_pdf
 from evidence.errors import InputError
 from evidence.policy import parse_policy, read_document
 
-needs_font = pytest.mark.skipif(
-    not DEJAVU.exists(), reason=f"{DEJAVU} absent (Debian package fonts-dejavu-core)"
-)
+needs_font = pytest.mark.skipif(not DEJAVU.exists(), reason=f"{DEJAVU} absent (Debian package fonts-dejavu-core)")
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +45,7 @@ def test_utf8_with_or_without_bom(prefix):
 
 
 def test_cp1252_is_decoded():
-    assert (
-        read_document("Café Dubský – “quoted”".encode("cp1252"), "a.txt")
-        == "Café Dubský – “quoted”"
-    )
+    assert read_document("Café Dubský – “quoted”".encode("cp1252"), "a.txt") == "Café Dubský – “quoted”"
 
 
 def test_unicode_is_nfc():
@@ -117,9 +112,7 @@ def test_html_blocks_breaks_and_entities():
 
 
 def test_markdown_headings_emphasis_and_one_dot_lists():
-    md = (
-        "# Widget Policy\n\n## REFERENCES\n\n1. Doe J. *J Widg.* 2020.\n1. Roe R. *J Gadg.* 2021.\n"
-    )
+    md = "# Widget Policy\n\n## REFERENCES\n\n1. Doe J. *J Widg.* 2020.\n1. Roe R. *J Gadg.* 2021.\n"
     assert read_document(md.encode(), "p.md").split("\n") == [
         "Widget Policy",
         "",
@@ -148,7 +141,104 @@ def test_pdf_form_gives_the_same_policy(example_text, expected):
 
 
 def test_scanned_pdf_has_no_text_layer():
-    with pytest.raises(
-        InputError, match=r"^scan\.pdf: PDF has no text layer \(scanned\?\); run OCR first$"
-    ):
+    with pytest.raises(InputError, match=r"^scan\.pdf: PDF has no text layer \(scanned\?\); run OCR first$"):
         read_document(scanned_pdf(), "scan.pdf")
+
+
+# ---------------------------------------------------------------- Word, RTF, two columns (#11, #15)
+
+WORD_POLICY = """= Widget Therapy for Gadgetosis
+Policy Number: MP-0999
+# Policy Statement
+Widget therapy is not medically necessary.
+# References
+1. Abernathy KL, Osei-Bonsu M. Widget therapy for gadgetosis. *J Gadget Med.* 2021;14(3):201-212.
+1. Bergqvist H. Widget outcomes. *Widget Surg Rev.* 2019;7(2):88-97.
+# Policy History
+- 01/01/2026 New policy.
+"""
+
+
+def test_docx_keeps_words_numbering_and_italics():
+    from policy_forms import to_docx
+
+    text = read_document(to_docx(WORD_POLICY), "policy.docx")
+    assert "1. Abernathy KL, Osei-Bonsu M. Widget therapy for gadgetosis. *J Gadget Med.* 2021" in text
+    assert "\n2. Bergqvist H." in text and "- 01/01/2026 New policy." in text
+    doc = parse_policy(text)
+    assert (doc.title, doc.policy_number) == ("Widget Therapy for Gadgetosis", "MP-0999")
+    assert [(c.number, c.journal) for c in doc.references] == [(1, "J Gadget Med"), (2, "Widget Surg Rev")]
+
+
+def test_rtf_is_read_as_its_text():
+    rtf = (
+        rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 Widget Therapy\par References\par "
+        rb"1. Proch\u225?zka V. Widgets. J Gadget Med. 2021;14:1-9.\par 2. Sk\'f3ra J. Gadgets. "
+        rb"J Gadget Med. 2022;15:2-9.\par}"
+    )
+    text = read_document(rtf, "policy.rtf")
+    assert "Procházka V" in text and "Skóra J" in text
+    assert [c.authors[0] for c in parse_policy(text).references] == ["Procházka V", "Skóra J"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512),
+            "a.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF",
+        ),
+        (None, "a.odt: an OpenDocument file, which evidence does not read; save it as PDF, DOCX or plain text"),
+        (b"PK\x03\x04 not really a zip", "a.bin: binary file"),
+    ],
+    ids=["doc", "odt", "broken-zip"],
+)
+def test_formats_we_do_not_read_are_refused_in_one_line(data, message):
+    import io
+    import zipfile
+
+    if data is None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr("content.xml", "<office:document-content/>")
+        data = buffer.getvalue()
+    name = message.split(":")[0]
+    with pytest.raises(InputError) as caught:
+        read_document(data, name)
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_two_column_pdf_is_read_column_by_column_and_says_so():
+    from policy_forms import two_column_pdf
+
+    entries = [
+        f"{n}. Author{n} A, Writer B. A synthetic study number {n} of widgets in gadgetosis. "
+        f"J Synth Med. 2016;37({n}):{n}-{n + 9}. PMID: {90000000 + n}."
+        for n in range(1, 23)
+    ]
+    head = ["Widget Therapy for Gadgetosis", "Policy Statement", "Widget therapy is not medically necessary.",
+            "References"]  # fmt: skip
+    data = two_column_pdf(head, entries, ["Policy History", "01/01/2026 New policy."])
+    notes: list[str] = []
+    doc = parse_policy(read_document(data, "two.pdf", notes))
+    assert notes == ["two.pdf: page 1 set in two columns; read column by column"]
+    assert [(c.number, c.pmid) for c in doc.references] == [(n, str(90000000 + n)) for n in range(1, 23)]
+    assert [c.raw for c in doc.references] == [e.split(". ", 1)[1] for e in entries]
+    assert doc.warnings == ()
+
+
+def test_one_column_pdf_is_not_taken_for_two(example_text):
+    notes: list[str] = []
+    read_document(to_pdf(example_text), "example.pdf", notes)
+    assert notes == []
+
+
+def test_numbering_read_across_two_columns_is_named_in_a_warning():
+    text = "Policy\n\nNot covered.\n\nReferences\n\n" + "\n".join(
+        line for n in range(1, 6) for line in (f"{n}. Author{n} A. Study {n}. J Synth Med. 2016;1:{n}-9.",
+                                               f"{n + 10}. Writer{n} B. Trial {n}. J Synth Med. 2017;2:{n}-9.")
+    )  # fmt: skip
+    doc = parse_policy(text)
+    assert len(doc.references) == 10  # every entry kept, none merged or dropped
+    assert doc.warnings[0].startswith("the reference numbering goes back 4 times: the text may be two columns")

@@ -46,7 +46,7 @@ def test_decide_records_reason_and_note_and_can_change(cycle):
     [
         ("90000102", "exclude", None, InputError, "needs a reason"),
         ("90000102", "exclude", "9", InputError, "unknown exclusion reason"),
-        ("90000102", "maybe", None, InputError, "unknown decision"),
+        ("90000102", "perhaps", None, InputError, "unknown decision"),
         ("90000999", "include", None, NotFound, "not a candidate"),
     ],
 )

@@ -45,11 +45,16 @@ def test_unknown_reason_lists_the_choices(bad):
 
 
 def test_decisions():
-    assert [parse_decision(d) for d in ("i", "Exclude", "include")] == [
-        "include", "exclude", "include"
+    assert [parse_decision(d) for d in ("i", "Exclude", "include", "m", "Maybe")] == [
+        "include", "exclude", "include", "maybe", "maybe"
     ]  # fmt: skip
     with pytest.raises(InputError):
-        parse_decision("maybe")
+        parse_decision("perhaps")
+
+
+def test_maybe_is_not_a_screening_result():
+    counts = prisma_counts(2, 3, 0, 0, [("maybe", None), ("include", None), (None, None)])
+    assert (counts["screened"], counts["not_screened"], counts["included"]) == (1, 2, 1)
 
 
 def test_svg_is_wellformed_with_every_count_and_reason():

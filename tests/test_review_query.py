@@ -72,3 +72,50 @@ def test_no_intervention_terms_is_a_user_error():
 def test_unknown_design_names_the_valid_ones():
     with pytest.raises(InputError, match="rct, meta-analysis, systematic-review, guideline"):
         parse_designs("rct,cohort")
+
+
+# ---------------------------------------------------------------- #13: MeSH and synonym families
+
+from evidence.review.query import derive_parts, matching_headings, render_query  # noqa: E402
+
+
+def test_synonym_families_widen_the_condition():
+    parts = derive_parts(["stem cells"], ["peripheral arterial disease", "critical limb ischemia"])
+    for term in ("peripheral artery disease", "peripheral arterial diseases",
+                 "chronic limb threatening ischemia", "critical limb ischaemia",
+                 "thromboangiitis obliterans", "buerger disease"):  # fmt: skip
+        assert term in parts.conditions, term
+    assert {"PAD", "CLI", "CLTI"} <= set(parts.abbreviations)
+    assert {"Peripheral Arterial Disease", "Chronic Limb-Threatening Ischemia",
+            "Thromboangiitis Obliterans"} <= set(parts.condition_mesh)  # fmt: skip
+    assert "Stem Cells" in parts.intervention_mesh
+    query = render_query(parts)
+    assert query.startswith('("stem cell*"[tiab] OR ')
+    assert '"Peripheral Arterial Disease"[mh]' in query and '"CLTI"[tiab]' in query
+
+
+def test_a_condition_without_a_family_keeps_its_word_forms_only():
+    parts = derive_parts(["acupuncture"], ["chronic low back pain"])
+    assert parts.conditions == ("chronic low back pain",)
+    assert parts.abbreviations == () and parts.condition_mesh == ()
+
+
+def test_headings_of_cited_records_that_name_a_term_join_the_query():
+    headings = ["Humans", "Peripheral Arterial Disease", "Stem Cell Transplantation",
+                "Leukocytes, Mononuclear", "Transplantation, Autologous"]  # fmt: skip
+    assert matching_headings(headings, ["peripheral artery disease"]) == ["Peripheral Arterial Disease"]
+    assert matching_headings(headings, ["stem cells"]) == ["Stem Cell Transplantation"]
+    parts = derive_parts(["gene therapy"], ["hemophilia b"], ["Genetic Therapy", "Hemophilia B"])
+    assert parts.condition_mesh == ("Hemophilia B",)
+
+
+def test_the_fake_server_reads_mesh_as_whole_headings():
+    from fake_eutils.search import compile_query, translate
+
+    fields = {"tiab": "a trial", "mh": "peripheral arterial disease\nhumans", "pt": "", "all": ""}
+    assert compile_query('"peripheral arterial disease"[mh]')(fields)
+    assert not compile_query('"arterial disease"[mh]')(fields)
+    assert compile_query('"limb threatening"[tiab]')({**fields, "tiab": "chronic limb-threatening"})
+    assert translate('("x y"[mh] OR "z*"[tiab])', "2025/09/17", "2026/12/01") == (
+        '(("x y"[MeSH Terms] OR "z*"[Title/Abstract])) AND 2025/09/17:2026/12/01[Date - Entrez]'
+    )

@@ -77,11 +77,22 @@ def settings(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return ctx.find_root().obj
 
 
+# Commands that only read the store: they skip the whole-file quick_check that guards writes.
+READ_ONLY_COMMANDS = frozenset(
+    {"policy list", "policy show", "report", "export", "status", "tag list", "tag explain",
+     "review list", "review candidates", "review diff", "review conflicts", "article show"}
+)
+
+
 def open_engine(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    """Open the store the user pointed at (--db / EVIDENCE_DB)."""
+    """Open the store the user pointed at (--db / EVIDENCE_DB).
+
+    A command that will write checks the store's pages first (a damaged store is refused
+    before anything is written into it)."""
     from evidence.store import open_store
 
-    return open_store(settings(ctx).db_url)
+    command = " ".join(ctx.command_path.split()[1:])
+    return open_store(settings(ctx).db_url, check=command not in READ_ONLY_COMMANDS)
 
 
 def chosen_policy(

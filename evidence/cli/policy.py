@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine
+from evidence.cli.base import JsonFlag, new_app, open_engine, settings
 
 app = new_app("Add policy documents to the store and look at them.")
 
@@ -17,10 +17,16 @@ app = new_app("Add policy documents to the store and look at them.")
 def add(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(help="Policy document (.txt, .md, .html, .pdf) or - for stdin.")
+        str,
+        typer.Argument(help="Policy document (.txt, .md, .html, .pdf, .docx, .rtf) or - for stdin."),
     ],
     policy_id: Annotated[
-        str | None, typer.Option("--id", help="Policy id (default: from the title).")
+        str | None,
+        typer.Option(
+            "--id",
+            help="Policy id, kept as typed when it is letters, digits, '-', '_' and '.' "
+            "(default: from the title).",
+        ),
     ] = None,
     title: Annotated[
         str | None, typer.Option("--title", help="Policy title, if the document has none.")
@@ -43,6 +49,11 @@ def add(
     p = result.policy
     for w in result.warnings:
         console.warn(w)
+    if result.id_changed_from is not None:
+        console.say(
+            f"The id {result.id_changed_from[:100]!r} has characters other than letters, digits, "
+            f"'-', '_' and '.' (or is over 80 long); stored as {p.id!r}."
+        )
     if p.title_source == "default":
         console.say(f"No title in the document; using {p.title!r} (set one with --title).")
     verb = {
@@ -50,7 +61,8 @@ def add(
         "revised": f"Stored revision {p.revision} of",
         "unchanged": "Unchanged:",
     }
-    console.say(f"{verb[result.status]} policy {p.id!r} with {result.references} references.")
+    n = result.references
+    console.say(f"{verb[result.status]} policy {p.id!r} with {n} reference{'' if n == 1 else 's'}.")
     if json:
         console.emit_json(
             {
@@ -74,7 +86,10 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
         console.emit_json(rows)
         return
     if not rows:
-        console.say("No policies yet; add one with 'evidence policy add FILE'.")
+        from evidence.config import store_label
+
+        where = store_label(settings(ctx).db_url)
+        console.say(f"No policies yet in {where}; add one with 'evidence policy add FILE'.")
         return
     console.table(
         ["id", "title", "rev", "effective", "last reviewed", "refs"],
@@ -111,13 +126,19 @@ def show(
 def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
     out = console.out
     out.print(f"{v['title']}  [{v['id']}, revision {v['revision']}]", style="bold", markup=False)
+    if v.get("policy_number"):
+        out.print(f"Policy number {v['policy_number']}", markup=False)
     out.print(
-        f"Effective {v['effective_date'] or '?'} · last reviewed {v['last_reviewed'] or '?'}"
+        f"Effective {v['effective_date'] or '?'}"
+        + (f" · original effective {v['original_effective']}" if v.get("original_effective") else "")
+        + f" · last reviewed {v['last_reviewed'] or '?'}"
+        + (f" · next review {v['next_review']}" if v.get("next_review") else "")
         + (f" · published: {v['published']}" if v["published"] else ""),
         markup=False,
     )
     for s in v["statements"]:
-        out.print(f"- {s['product']}: {s['status']}", markup=False)
+        text = s["text"] if len(s["text"]) <= 160 else s["text"][:157] + "..."
+        out.print(f"- {s['product']}: {s['status']} — {text}", markup=False)
     for c in v["codes"]:
         out.print(f"- {c['system']} {c['code']}: {c['description']}", markup=False)
     if v["conclusion"]:
@@ -127,7 +148,7 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
         first = r["authors"][0] if r["authors"] else ""
         rows.append(
             [
-                r["number"],
+                r["number"] if not r.get("printed_number") else f"{r['number']} ({r['printed_number']})",
                 first,
                 r["year"],
                 r["journal"],
@@ -141,7 +162,7 @@ def _print_policy(v: dict) -> None:  # type: ignore[type-arg]
     console.table(
         ["#", "first author", "year", "journal", "PMID", "design", "level", "role", "warnings"],
         rows,
-        title=f"{len(rows)} references",
+        title=f"{len(rows)} reference{'' if len(rows) == 1 else 's'}",
     )
 
 

@@ -17,6 +17,7 @@ from evidence.cli.base import (
     new_app,
     open_engine,
     plural,
+    settings,
 )
 
 app = new_app("Tag each study's design, evidence level and role in the policy.", cls=PolicyGroup)
@@ -51,7 +52,10 @@ def tag(
         console.emit_json(summary.to_dict())
         return
     if not summary.policies:
-        console.say("No policies yet; add one with 'evidence policy add FILE'.")
+        from evidence.config import store_label
+
+        where = store_label(settings(ctx).db_url)
+        console.say(f"No policies yet in {where}; add one with 'evidence policy add FILE'.")
         return
     console.say(
         f"Tagged {plural(summary.references, 'reference')} of "

@@ -68,6 +68,8 @@ class SearchResult:
     ids: list[str]
     webenv: str | None = None
     query_key: str | None = None
+    translation: str | None = None  # PubMed's reading of the query (QueryTranslation)
+    not_found: list[str] = field(default_factory=list)  # ErrorList/PhraseNotFound
 
 
 class _Retry(Exception):
@@ -302,8 +304,12 @@ class EntrezClient:
                 mindate=_ymd(mindate or date(1800, 1, 1)),
                 maxdate=_ymd(maxdate or date(3000, 12, 31)),
             )
-        result, _ = self._call("esearch.fcgi", params, _parse_esearch)
+        result, _ = self._call("esearch.fcgi", params, _parse_esearch, method=_method(term))
         return result
+
+    def count(self, term: str) -> SearchResult:
+        """How many records PubMed finds for `term` (all dates) and how it reads it; no ids."""
+        return self.esearch(term, retmax=0, usehistory=False)
 
     def search_all(
         self,
@@ -372,6 +378,7 @@ class EntrezClient:
                     "maxdate": _ymd(hi),
                 },
                 _parse_esearch,
+                method=_method(term),
             )
             return result.ids
         return self.esearch(
@@ -459,7 +466,15 @@ def _parse_esearch(data: bytes) -> SearchResult:
         ids=[i.text for i in root.findall("IdList/Id") if i.text],
         webenv=root.findtext("WebEnv"),
         query_key=root.findtext("QueryKey"),
+        translation=root.findtext("QueryTranslation"),
+        not_found=[e.text for e in root.findall("ErrorList/PhraseNotFound") if e.text],
     )
+
+
+def _method(term: str) -> str:
+    """A long query (a derived search with its synonyms) goes in a POST body, as NCBI asks
+    for long requests; a GET URL that long can be refused (414)."""
+    return "POST" if len(term) > 1500 else "GET"
 
 
 def _ymd(d: date | str) -> str:

@@ -11,12 +11,12 @@ non-blank lines that are not sub-headings are joined.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from evidence.errors import InputError
+from evidence.policy import fields, reflist
 from evidence.policy.dates import parse_date
-from evidence.policy.references import parse_citation, split_entries
-from evidence.records import BillingCode, PolicyDocument, Statement
+from evidence.policy.references import parse_citation
+from evidence.records import BillingCode, Citation, PolicyDocument, Statement
 
 KNOWN_SECTIONS = {
     "overview",
@@ -44,9 +44,58 @@ KNOWN_SECTIONS = {
     "benefit application",
     "definitions",
     "disclaimer",
+    "coverage rationale",
+    "position statement",
+    "medical policy statement",
+    "policy position",
+    "coverage position",
+    "coverage statement",
+    "coverage criteria",
+    "coverage guidelines",
+    "coverage determination",
+    "coverage indications, limitations, and/or medical necessity",
+    "recommendations",
+    "description of procedure or service",
+    "applicable codes",
+    "coding information",
+    "index",
+    "appendix",
+    "revision details",
+    "revision history",
+    "websites for additional information",
+    "associated documents",
+    "literature cited",
+    "works cited",
+    "reference list",
+    "scope",
+    "purpose",
+    "summary",
+    "applies to",
+    "instructions for use",
+    "clinical evidence",
+    "evidence review",
+    "the procedure",
+    "indications",
+    "limitations",
 }
 REFERENCE_SECTIONS = ("references", "bibliography", "citations", "sources", "reference list")
-STATEMENT_SECTIONS = ("policy statement", "policy statements", "coverage policy", "policy")
+STATEMENT_SECTIONS = (
+    "policy statement",
+    "policy statements",
+    "medical policy statement",
+    "coverage policy",
+    "coverage rationale",
+    "position statement",
+    "policy position",
+    "coverage position",
+    "coverage statement",
+    "policy",
+    "coverage indications, limitations, and/or medical necessity",
+    "coverage criteria",
+    "coverage guidelines",
+    "coverage determination",
+    "recommendations",
+)
 
 _FIELD_EFFECTIVE = re.compile(r"^(?:policy\s+)?effective(?:\s+date)?\s*[:\-–]?\s*(.*)$", re.I)
 _FIELD_REVIEWED = re.compile(
@@ -60,10 +109,17 @@ _PRODUCT = re.compile(
     re.I,
 )
 _STATUSES = (
-    ("not medically necessary", r"not\s+(?:considered\s+)?medically\s+necessary"),
-    ("not covered", r"not\s+(?:a\s+)?covered|non-?covered|\bexcluded\b"),
-    ("investigational", r"(?:experimental\s*(?:/|and|or)\s*)?investigational|experimental"),
-    ("medically necessary", r"medically\s+necessary"),
+    (
+        "not medically necessary",
+        r"not\s+(?:considered\s+)?(?:medically|reasonable\s+and)\s+necessary|\bnot\s+recommended\b",
+    ),
+    ("not covered", r"not\s+(?:a\s+)?covered|non-?covered|\bexcluded\b|\bshould\s+not\s+be\s+used\b"),
+    (
+        "investigational",
+        r"(?:experimental\s*(?:/|and|or|,)\s*)?investigational|experimental|\bunproven\b(?!\s+and\s+not)"
+        r"|only\s+(?:be\s+used\s+)?in\s+the\s+context\s+of\s+research",
+    ),
+    ("medically necessary", r"medically\s+necessary|reasonable\s+and\s+necessary|\bis\s+recommended\b"),
     ("covered", r"\bcovered\b"),
 )
 _CONCLUSION = re.compile(r"\bthe evidence is (?:in)?sufficient\b", re.I)
@@ -72,6 +128,8 @@ _CODE_LINE = re.compile(
     r"(?P<marks>\**)\s*[:\-–]?\s+(?P<desc>\S.*)$"
 )
 _CODE_INTRO = re.compile(r"\bcodes?\b.*?\b(?:is|are)\s+(?P<position>.+?)\s*:?\s*$", re.I)
+_PARAGRAPH_NUMBER = re.compile(r"^\d+(?:\.\d+)+\s+(?=[A-Z])")
+_COVERED_HEADING = re.compile(r"^when\b.{0,100}\b(?:is|are)\s+(?:not\s+)?covered$", re.I)
 _IDENTIFIER_LINE = re.compile(r"^(?:PMID|PMCID|DOI|NCT\d|HTTPS?:)", re.I)
 _FOOTER_LINK = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
 _DISCLAIMER = re.compile(
@@ -87,27 +145,41 @@ class Section:
 
 
 def parse_document(text: str) -> PolicyDocument:
-    """Parse a policy's plain text; a document without a reference list is refused."""
+    """Parse a policy's plain text. A document without a reference list is parsed all the
+    same (its statements still drive resolution and review cycles), with a warning."""
     lines = text.split("\n")
     sections = split_sections(lines)
-    references, ref_warnings = _references(sections)
-    statements = parse_statements(sections)
+    references, ref_warnings = parse_references(lines)
+    header = fields.header_fields(lines)
+    effective = header.get("effective") or header.get("revision_effective")
     return PolicyDocument(
         text=text,
-        title=find_title(lines),
-        effective_date=parse_date(_field(lines, _FIELD_EFFECTIVE)),
-        last_reviewed=parse_date(_field(lines, _FIELD_REVIEWED)),
-        published=_published(sections, lines),
+        title=fields.find_title(lines, is_section=_known_section),
+        effective_date=parse_date(effective),
+        last_reviewed=parse_date(header.get("last_reviewed")),
+        published=_published(sections, header),
         conclusion=find_conclusion(sections),
-        statements=statements,
+        statements=parse_statements(sections),
         codes=parse_codes(sections),
         related=tuple(_plain_lines(_section(sections, ("related policies",)))),
         references=references,
         warnings=tuple(ref_warnings),
+        policy_number=header.get("policy_number"),
+        original_effective=parse_date(header.get("original_effective")),
+        next_review=parse_date(header.get("next_review")),
     )
 
 
 # ---------------------------------------------------------------- sections
+
+
+def section_name(line: str) -> str:
+    """A heading's name in lower case: '4. Coverage Rationale:' -> 'coverage rationale'."""
+    return reflist.heading_text(line).lower()
+
+
+def _known_section(line: str) -> bool:
+    return section_name(line) in KNOWN_SECTIONS
 
 
 def is_heading(line: str) -> bool:
@@ -115,8 +187,9 @@ def is_heading(line: str) -> bool:
     s = line.strip().rstrip(":").strip()
     if not s or len(s) > 80:
         return False
-    if s.lower() in KNOWN_SECTIONS:
+    if _known_section(s) and not s.endswith(".") or _COVERED_HEADING.match(section_name(s)):
         return True
+    s = s.lstrip("#").strip()
     if _IDENTIFIER_LINE.match(s):
         return False
     if not re.search(r"[A-Z]", s) or re.search(r"[a-z]", s) or s[0].isdigit():
@@ -139,7 +212,7 @@ def split_sections(lines: list[str]) -> list[Section]:
     for line in lines:
         if is_heading(line) and _field_value(line) is None:
             heading = line.strip().rstrip(":").strip()
-            sections.append(Section(heading.lower(), heading, []))
+            sections.append(Section(section_name(heading), heading, []))
         else:
             sections[-1].lines.append(line)
     return sections
@@ -173,43 +246,11 @@ def _plain_lines(lines: list[str]) -> list[str]:
 # ---------------------------------------------------------------- header fields
 
 
-def find_title(lines: list[str]) -> str | None:
-    """The first line, when it is a title: not a field, not a section heading, not a sentence."""
-    first = next((ln.strip() for ln in lines if ln.strip()), "")
-    candidate = first.lstrip("#").strip()
-    if not candidate or len(candidate) > 200 or candidate.endswith((".", ":")):
-        return None
-    if _field_value(candidate) is not None or candidate.lower().rstrip(":") in KNOWN_SECTIONS:
-        return None
-    if candidate.lower() in ("medical policy", "payment policy", "clinical policy"):
-        return None
-    return candidate
-
-
-def _field(lines: list[str], pattern: re.Pattern[str]) -> str | None:
-    """A 'LABEL: value' line's value, or the next line's when the label stands alone."""
-    for i, line in enumerate(lines):
-        match = pattern.match(line.strip())
-        if not match:
-            continue
-        value = match.group(1).strip()
-        if value:
-            return value
-        following = next((ln for ln in lines[i + 1 : i + 4] if ln.strip()), None)
-        if following is not None and parse_date(following):
-            return following
-    return None
-
-
-def _published(sections: list[Section], lines: list[str]) -> str | None:
+def _published(sections: list[Section], header: dict[str, str]) -> str | None:
     body = _plain_lines(_section(sections, ("published",)))
     if body:
         return body[0]
-    for line in lines:
-        match = re.match(r"^\s*published\s*:\s*(\S.*)$", line, re.I)
-        if match:
-            return match.group(1).strip()
-    return None
+    return header.get("published")
 
 
 # ---------------------------------------------------------------- statements, conclusion
@@ -225,27 +266,108 @@ def status_of(text: str) -> str | None:
     return best[2] if best else None
 
 
+def _statement_section(name: str) -> bool:
+    return name in STATEMENT_SECTIONS or bool(_COVERED_HEADING.match(name))
+
+
+def _position_heading(line: str) -> bool:
+    """'I. Medically Necessary', 'Experimental/Investigational:' -- a short line naming a status."""
+    s = line.strip()
+    if not s or len(s) > 80 or s.endswith((".", ";", ",")) or len(s.split()) > 10:
+        return False
+    return status_of(s) is not None and not _PRODUCT.search(s)
+
+
+def _product_heading(s: str) -> bool:
+    """'Medicare Advantage Plans', 'Commercial Products:' (not a bullet of a criteria list)."""
+    if not s or len(s) > 80 or s.endswith((".", ";", ",", " and", " or")):
+        return False
+    return bool(_PRODUCT.search(s)) and not re.match(r"^(?:[-•*–]|\d+[.)]|[A-Za-z][.)])\s", s)
+
+
 def parse_statements(sections: list[Section]) -> tuple[Statement, ...]:
-    lines = _section(sections, STATEMENT_SECTIONS)
+    """Coverage positions from every statement section ("Policy", "Coverage Rationale",
+    "Position Statement", "When ... Is Covered"...), per product line and per position."""
+    statements: list[Statement] = []
+    for index, section in enumerate(sections):
+        if not _statement_section(section.name):
+            continue
+        lines = list(section.lines)
+        for later in sections[index + 1 :]:  # ALL-CAPS position headings split the section
+            if not _position_heading(later.heading):
+                break
+            lines += [later.heading, *later.lines]
+        default = status_of(section.name) if _COVERED_HEADING.match(section.name) else None
+        statements.extend(_statements_in(lines, default))
+    return tuple(statements)
+
+
+def _pieces(lines: list[str]) -> list[tuple[str, bool]]:
+    """Paragraphs, and within one (a PDF text layer has no blank lines) a line that states a
+    position after a criteria item or a finished sentence; (text, found within a paragraph)."""
+    pieces: list[tuple[str, bool]] = []
+    current: list[str] = []
+    within = False
+    for line in [*lines, ""]:
+        s = line.strip()
+        if not s:
+            if current:
+                pieces.append((" ".join(current), within))
+            current, within = [], False
+            continue
+        previous = current[-1] if current else ""
+        if previous and s[0].isupper() and status_of(s) and (
+            previous.endswith((".", ":")) or re.match(r"^(?:[-•*–]|\d+[.)]|[A-Za-z][.)])\s", previous)
+        ):
+            pieces.append((" ".join(current), within))
+            current, within = [], True
+        current.append(s)
+    return pieces
+
+
+def _statements_in(lines: list[str], default: str | None) -> list[Statement]:
+    """Product headings ('Commercial Products') and position headings ('I. Medically
+    Necessary') start a block; without a position heading, each paragraph that states a
+    status is its own position (a criteria list after a colon belongs to the one before)."""
     statements: list[Statement] = []
     product: str | None = None
+    position: str | None = None
     body: list[str] = []
 
     def flush() -> None:
-        text = " ".join(_paragraphs(body))
-        status = status_of(text)
-        if text and status:
-            statements.append(Statement(product or "All products", status, text))
+        pieces = [(_PARAGRAPH_NUMBER.sub("", p, count=1), within) for p, within in _pieces(body)]
+        paragraphs = [p for p, _ in pieces]
+        if position is not None:
+            text = " ".join(paragraphs)
+            if text:
+                statements.append(Statement(product or "All products", position, text))
+            return
+        current: list[str] = []
+        status: str | None = None
+        for paragraph, within in pieces:
+            found = status_of(paragraph)
+            if found and not (current and current[-1].endswith(":")) and not (within and found == status):
+                if current and status:
+                    statements.append(Statement(product or "All products", status, " ".join(current)))
+                current, status = [paragraph], found
+            elif current or default:
+                current.append(paragraph)
+                status = status or default
+        if current and status:
+            statements.append(Statement(product or "All products", status, " ".join(current)))
 
     for line in lines:
         s = line.strip()
-        if s and len(s) <= 80 and not s.endswith((".", ";", ",")) and _PRODUCT.search(s):
+        if _product_heading(s):
             flush()
-            product, body = s.rstrip(":"), []
+            product, position, body = s.rstrip(":"), None, []
+        elif _position_heading(s):
+            flush()
+            position, body = status_of(s), []
         else:
             body.append(line)
     flush()
-    return tuple(statements)
+    return statements
 
 
 def _sentences(text: str) -> list[str]:
@@ -330,39 +452,23 @@ def parse_codes(sections: list[Section]) -> tuple[BillingCode, ...]:
 # ---------------------------------------------------------------- references
 
 
-def _reference_lines(sections: list[Section]) -> list[str] | None:
-    """The reference section's lines up to a footer link, a disclaimer or the next section.
-
-    An unknown ALL-CAPS line inside the list (a wrapped 'CLINICAL PRACTICE.' or '(ESC).')
-    continues the entry when that entry is unfinished; after a finished entry it ends the list.
-    """
-    start = next((i for i, s in enumerate(sections) if s.name in REFERENCE_SECTIONS), None)
-    if start is None:
-        return None
-    lines: list[str] = []
-    for index in range(start, len(sections)):
-        section = sections[index]
-        if index > start:
-            if section.name in KNOWN_SECTIONS or _entry_finished(lines):
-                break
-            lines.append(section.heading)
-        for line in section.lines:
-            if _FOOTER_LINK.match(line) or _DISCLAIMER.match(line):
-                return lines
-            lines.append(line)
-    return lines
-
-
-def _entry_finished(lines: list[str]) -> bool:
-    last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
-    return not last or bool(re.search(r"(?:PMID:?\s*\d+|NCT\d{8}|\d|\.|\))\s*$", last))
-
-
-def _references(sections: list[Section]) -> tuple[tuple, list[str]]:  # type: ignore[type-arg]
-    lines = _reference_lines(sections)
-    entries, warnings = split_entries(lines or [])
-    if not entries:
-        raise InputError(
-            "no reference list found", hint="the parser looks for a REFERENCES section"
-        )
-    return tuple(parse_citation(e.number, e.text) for e in entries), warnings
+def parse_references(lines: list[str]) -> tuple[tuple[Citation, ...], list[str]]:
+    """The reference list's entries, each read by `parse_citation`, with its subheading and
+    printed number; a document without a list gets one warning, not a refusal."""
+    found = reflist.find_reference_list(lines)
+    if not found.entries:
+        return (), ["no reference list found; stored without references"]
+    renumbered = any(e.printed is not None and e.printed != e.number for e in found.entries)
+    citations = []
+    for entry in found.entries:
+        citation = parse_citation(entry.number, entry.text)
+        printed = str(entry.printed) if renumbered and entry.printed is not None else None
+        if entry.group is not None or printed is not None or entry.warnings:
+            citation = replace(
+                citation,
+                group=entry.group,
+                printed_number=printed,
+                warnings=tuple(entry.warnings) + citation.warnings,
+            )
+        citations.append(citation)
+    return tuple(citations), found.warnings

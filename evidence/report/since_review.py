@@ -31,6 +31,17 @@ def _window(s: dict[str, Any]) -> str:
     )
 
 
+def incomplete_line(s: dict[str, Any]) -> str | None:
+    """Said first whenever the cycle's search did not cover its window: "nothing new" would
+    otherwise read as if those dates had been searched."""
+    gap = s.get("not_searched")
+    if not gap:
+        return None
+    closed = "was closed" if s.get("status") == "closed" else "is open"
+    return (f"Incomplete: cycle {s['cycle']} {closed} with its search not run for {gap}; "
+            "studies that entered PubMed then were not searched.")  # fmt: skip
+
+
 def signal_line(s: dict[str, Any]) -> str:
     if not s["re_examine"]:
         return "No new RCT, meta-analysis, systematic review or guideline was included."
@@ -48,9 +59,11 @@ def state_lines(s: dict[str, Any] | None) -> list[str]:
     """Sentences for the state-of-evidence paragraph."""
     if not s:
         return []
+    gap = incomplete_line(s)
     return [
         f"Since the last review (cycle {s['cycle']}, {s['since']} to {s['until']}): "
         f"{s['candidates']} new candidates ({_by_design(s)}), {len(s['included'])} included.",
+        *([gap] if gap else []),
         signal_line(s),
     ]
 
@@ -64,7 +77,9 @@ def text_lines(s: dict[str, Any] | None) -> list[str]:
     """Plain lines (the text renderer wraps and frames them)."""
     if not s:
         return []
-    lines = [_window(s), f"New candidates: {s['candidates']} ({_by_design(s)}).",
+    gap = incomplete_line(s)
+    lines = [_window(s), *([gap] if gap else []),
+             f"New candidates: {s['candidates']} ({_by_design(s)}).",
              f"Included: {len(s['included'])}."]  # fmt: skip
     lines += [f"  PMID {pmid}  {design}  {year}  {title}" for pmid, design, year, title
               in _included_rows(s)]  # fmt: skip
@@ -74,7 +89,9 @@ def text_lines(s: dict[str, Any] | None) -> list[str]:
 def markdown_lines(s: dict[str, Any] | None, esc: Any = str) -> list[str]:
     if not s:
         return []
+    gap = incomplete_line(s)
     lines = ["## Since the last review", "", esc(_window(s)), "",
+             *([f"**{esc(gap)}**", ""] if gap else []),
              f"New candidates: {s['candidates']} ({esc(_by_design(s))}).", ""]  # fmt: skip
     if s["included"]:
         lines += ["| PMID | design | year | title |", "|---|---|---|---|"]
@@ -99,7 +116,9 @@ def html_section(s: dict[str, Any] | None) -> str:
     return (
         '<h2 id="since-last-review">Since the last review</h2>'
         f"<p>{escape(_window(s))}</p>"
-        f"<p>New candidates: {s['candidates']} ({escape(_by_design(s))}).</p>"
+        + (f'<p class="signal incomplete"><b>{escape(incomplete_line(s) or "")}</b></p>'
+           if incomplete_line(s) else "")
+        + f"<p>New candidates: {s['candidates']} ({escape(_by_design(s))}).</p>"
         f'{table}<p class="{cls}"><b>{escape(signal_line(s))}</b></p>'
         f'<figure class="chart">{render_prisma_svg(s["prisma"], s.get("exclusion_reasons"))}'
         "<figcaption>PRISMA 2020 flow of the review cycle</figcaption></figure>"

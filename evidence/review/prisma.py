@@ -27,7 +27,7 @@ EXCLUSION_REASONS: tuple[tuple[str, str], ...] = (
     ("other", "other"),
 )
 REASON_LABELS = dict(EXCLUSION_REASONS)
-DECISIONS = ("include", "exclude")
+DECISIONS = ("include", "exclude", "maybe")  # "maybe": undecided, to come back to
 
 
 def parse_reason(value: str) -> str:
@@ -44,10 +44,11 @@ def parse_reason(value: str) -> str:
 
 def parse_decision(value: str) -> str:
     text = value.strip().lower()
-    aliases = {"i": "include", "e": "exclude", "included": "include", "excluded": "exclude"}
+    aliases = {"i": "include", "e": "exclude", "m": "maybe", "included": "include",
+               "excluded": "exclude", "?": "maybe"}  # fmt: skip
     text = aliases.get(text, text)
     if text not in DECISIONS:
-        raise InputError(f"unknown decision {value!r}", hint="use include or exclude")
+        raise InputError(f"unknown decision {value!r}", hint="use include, exclude or maybe")
     return text
 
 
@@ -62,7 +63,8 @@ def prisma_counts(
     tally: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for decision, reason in decisions:
-        tally[decision or "not screened"] += 1
+        # "maybe" (and a conflict between reviewers, decision None) is not a screening result
+        tally[decision if decision in ("include", "exclude") else "not screened"] += 1
         if decision == "exclude":
             reasons[reason or "other"] += 1
     screened = tally["include"] + tally["exclude"]

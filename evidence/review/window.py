@@ -54,6 +54,16 @@ def review_window(
             hint="give the start of the window with --since YYYY-MM-DD",
         )
     end = until or today
+    check_window(start, end)
+    return Window(start, end)
+
+
+def check_window(start: date, end: date) -> None:
+    """A reversed window is a mistake; an empty one (it starts the day it ends, e.g. the day
+    after a cycle that ended today) would search nothing new and freeze a cycle of nothing."""
     if start > end:
         raise InputError(f"the window starts ({start}) after it ends ({end})")
-    return Window(start, end)
+    if start == end:
+        raise InputError(
+            f"the window {start}..{end} is empty; nothing is new since the last search"
+        )

@@ -35,3 +35,30 @@ def upgrade_store(url: str) -> dict[str, Any]:
         }
     finally:
         engine.dispose()
+
+
+def check_store(url: str) -> dict[str, Any]:
+    """What `evidence db check` reports: the integrity problems found (none: healthy)."""
+    from evidence.store.health import integrity_report, where
+    from evidence.store.upgrade import current_revision
+
+    engine = make_engine(url)
+    try:
+        problems = integrity_report(engine)
+        revision = None
+        if not problems:
+            with reachable(engine):
+                revision = current_revision(engine)
+        return {"store": where(engine), "ok": not problems, "problems": problems, "revision": revision}
+    finally:
+        engine.dispose()
+
+
+def backup_store(url: str, destination: str, force: bool = False) -> str:
+    from evidence.store.health import backup
+
+    engine = make_engine(url)
+    try:
+        return str(backup(engine, destination, force=force))
+    finally:
+        engine.dispose()

@@ -9,19 +9,20 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from evidence.config import store_label
 from evidence.errors import InputError, NotFound
 from evidence.policy import parse_policy, read_document
 from evidence.policy.read import normalise
 from evidence.records import PolicyDocument
+from evidence.store import in_transaction
 from evidence.store import models as m
-from evidence.store import transaction
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -32,11 +33,27 @@ class AddResult:
     status: str  # "added" | "unchanged" | "revised"
     references: int
     warnings: list[str] = field(default_factory=list)
+    id_changed_from: str | None = None  # the --id as typed, when it was not safe to store
+
+
+MAX_ID = 80
+_SAFE_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID - 1}}}")
 
 
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "policy"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_ID] or "policy"
+
+
+def is_safe_id(policy_id: str) -> bool:
+    """Letters, digits, '-', '_' and '.', starting with a letter or digit, at most 80 long:
+    safe in a file name, a URL and a shell word, so it is stored exactly as typed."""
+    return bool(_SAFE_ID.fullmatch(policy_id)) and ".." not in policy_id
+
+
+def policy_id_for(typed: str) -> str:
+    """The id stored for a typed --id: itself when safe, else its slug."""
+    return typed if is_safe_id(typed) else slugify(typed)
 
 
 def read_input(path: str, stdin: bytes | None = None) -> tuple[bytes, str]:
@@ -66,11 +83,15 @@ def _title(doc: PolicyDocument, title: str | None, source: str) -> tuple[str, st
 
 def parse_input(data: bytes, source: str) -> tuple[str, PolicyDocument]:
     """Decode and parse a policy file; errors name the file."""
-    text = read_document(data, source)
+    notes: list[str] = []
+    text = read_document(data, source, notes)
     try:
-        return text, parse_policy(text)
+        doc = parse_policy(text)
     except InputError as exc:  # the parser sees text only; the message must name the file
         raise InputError(f"{source}: {exc.message}", hint=exc.hint) from None
+    if notes:
+        doc = replace(doc, warnings=(*notes, *doc.warnings))
+    return text, doc
 
 
 def add_policy(
@@ -88,22 +109,57 @@ def add_policy(
     text, doc = parsed if parsed is not None else parse_input(data, source)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title_text, title_source = _title(doc, title, source)
-    pid = slugify(policy_id) if policy_id else slugify(title_text)
     warnings = list(doc.warnings) + [
         f"reference {c.number}: {w}" for c in doc.references for w in c.warnings
     ]
-    with transaction(engine) as session:
+
+    def work(session: Session) -> AddResult:
+        # one unit, retried whole when another process adds the same policy at the same moment
+        pid = policy_id_for(policy_id) if policy_id else _known_policy(session, digest, doc) or slugify(title_text)
+        changed = policy_id if policy_id and pid != policy_id else None
         policy = session.get(m.Policy, pid)
         if policy is not None and policy.sha256 == digest:
-            return AddResult(policy, "unchanged", len(doc.references), warnings)
+            return AddResult(policy, "unchanged", len(doc.references), warnings, changed)
         revision = 1 if policy is None else policy.revision + 1
+        keep_title = policy is not None and title_source != "option" and policy.title_source != "default"
         policy = _upsert_policy(session, policy, pid, doc, digest, revision, source)
-        policy.title, policy.title_source = title_text, title_source
+        if not keep_title:  # the title stays unless given anew
+            policy.title, policy.title_source = title_text, title_source
         session.add(policy)
         session.flush()  # the policy row first: revisions, statements and codes point at it
         _save_revision(session, pid, revision, doc, digest, source)
-    status = "added" if revision == 1 else "revised"
-    return AddResult(policy, status, len(doc.references), warnings)
+        if revision > 1:
+            _carry_from(session, policy, revision - 1)
+        status = "added" if revision == 1 else "revised"
+        return AddResult(policy, status, len(doc.references), warnings, id_changed_from=changed)
+
+    return in_transaction(engine, work)
+
+
+def _known_policy(session: Session, digest: str, doc: PolicyDocument) -> str | None:
+    """Without --id, a text already stored (any revision) or a document whose own title is
+    a stored policy's is that policy, not a new one (`policy add -` has no file name)."""
+    row = session.exec(select(m.PolicyRevision.policy_id).where(m.PolicyRevision.sha256 == digest)).first()
+    if row:
+        return row
+    if doc.title:
+        same = session.exec(
+            select(m.Policy.id).where(m.Policy.title == doc.title, m.Policy.title_source == "document")
+        ).all()
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+def _carry_from(session: Session, policy: m.Policy, previous: int) -> None:
+    from evidence.services.carry import carry_over
+
+    def refs(revision: int) -> list[m.Reference]:
+        stmt = select(m.Reference).where(m.Reference.policy_id == policy.id, m.Reference.revision == revision)
+        return list(session.exec(stmt.order_by(m.Reference.number)))  # type: ignore[arg-type]
+
+    session.flush()
+    carry_over(session, refs(previous), refs(policy.revision))
 
 
 def _upsert_policy(
@@ -158,9 +214,14 @@ def _save_revision(
 
 
 def get_policy(session: Session, policy_id: str) -> m.Policy:
+    """The policy by the id the user typed: as stored, or as `policy add --id` would have
+    stored that typed id (an unsafe id is kept as its slug)."""
     policy = session.get(m.Policy, policy_id)
+    if policy is None and policy_id:
+        policy = session.get(m.Policy, policy_id_for(policy_id))
     if policy is None:
-        raise NotFound(f"no policy {policy_id!r}", hint="see 'evidence policy list'")
+        where = store_label(session.get_bind().url.render_as_string(hide_password=True))
+        raise NotFound(f"no policy {policy_id!r} in {where}", hint="see 'evidence policy list'")
     return policy
 
 
@@ -221,8 +282,11 @@ def show_policy(engine: Engine, policy_id: str) -> dict[str, Any]:
             "revision": p.revision,
             "source_file": p.source_file,
             "sha256": p.sha256,
+            "policy_number": p.policy_number,
             "effective_date": p.effective_date,
+            "original_effective": p.original_effective,
             "last_reviewed": p.last_reviewed,
+            "next_review": p.next_review,
             "published": p.published,
             "conclusion": p.conclusion,
             "related": p.related,
@@ -273,6 +337,8 @@ def _reference_view(r: m.Reference, tags: dict[str, m.DesignTag]) -> dict[str, A
         "pmid": r.pmid,
         "doi": r.doi,
         "nct": r.nct,
+        "group": r.group,
+        "printed_number": r.printed_number,
         "warnings": r.warnings,
         "design": tag.design if tag else None,
         "evidence_level": tag.level if tag else None,

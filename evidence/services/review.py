@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
@@ -22,8 +22,14 @@ from sqlmodel import Session, select
 
 from evidence.errors import InputError, NotFound
 from evidence.records import Article as ArticleRecord
-from evidence.review.prisma import REASON_LABELS, parse_decision, parse_reason, prisma_counts
-from evidence.review.query import build_query, condition_terms, parse_designs
+from evidence.review.prisma import REASON_LABELS, prisma_counts
+from evidence.review.query import (
+    QueryParts,
+    condition_terms,
+    derive_parts,
+    parse_designs,
+    render_query,
+)
 from evidence.review.window import review_window
 from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
@@ -37,6 +43,10 @@ DESIGN_RANK = (
     "observational", "case-report", "narrative-review", "editorial", "other", "unknown",
 )  # fmt: skip
 RE_EXAMINE = ("rct", "meta-analysis", "systematic-review", "guideline")
+SETTLED = ("include", "exclude")
+# a window is searched in parts; each part searched and fetched is recorded as done, so a run
+# that fails half way leaves the cycle knowing exactly which dates are still to search
+PART_DAYS = 731
 
 
 class Client(Protocol):
@@ -68,11 +78,26 @@ def _intervention_terms(session: Session, policy: m.Policy) -> list[str]:
     return derive_terms(policy.title, _statement_texts(session, policy))
 
 
-def derive_query(session: Session, policy: m.Policy, designs: Iterable[str] = ()) -> str:
-    """The default query: the policy's intervention terms AND its condition [AND designs]."""
+def _cited_mesh(session: Session, policy: m.Policy) -> list[str]:
+    """The MeSH headings of the policy's resolved references, most frequent first."""
+    pmids = _referenced_pmids(session, policy)
+    if not pmids:
+        return []
+    rows = session.exec(select(m.Article.mesh).where(m.Article.pmid.in_(pmids)))  # type: ignore[attr-defined]
+    counts = Counter(h.get("descriptor") for mesh in rows for h in (mesh or []) if h.get("descriptor"))
+    return [h for h, _ in counts.most_common()]
+
+
+def query_parts(session: Session, policy: m.Policy) -> QueryParts:
     terms = _intervention_terms(session, policy)
     conditions = condition_terms(policy.title, _statement_texts(session, policy), exclude=terms)
-    return build_query(terms, conditions, tuple(designs))
+    return derive_parts(terms, conditions, _cited_mesh(session, policy))
+
+
+def derive_query(session: Session, policy: m.Policy, designs: Iterable[str] = ()) -> str:
+    """The default query: the policy's intervention AND its condition [AND designs], each as
+    title/abstract words with their synonyms OR MeSH headings."""
+    return render_query(query_parts(session, policy), tuple(designs))
 
 
 def review_query(
@@ -92,14 +117,29 @@ def review_query(
         saved = policy.search_query
         terms = _intervention_terms(session, policy)
         conditions = condition_terms(policy.title, _statement_texts(session, policy), exclude=terms)
-        query = saved or derive_query(session, policy)
+        parts = query_parts(session, policy)
+        query = saved or render_query(parts)
         return {
             "policy": policy.id,
             "query": query,
             "saved": saved is not None,
             "intervention_terms": terms,
             "condition_terms": conditions,
+            "intervention_mesh": list(parts.intervention_mesh),
+            "condition_mesh": list(parts.condition_mesh),
+            "condition_synonyms": list(parts.conditions) + list(parts.abbreviations),
         }
+
+
+def query_preview(engine: Engine, client: Any, policy_id: str) -> dict[str, Any]:
+    """Ask PubMed (esearch, no ids) how many records the policy's query finds, over all
+    dates, and how PubMed translated it, before a cycle is opened on it."""
+    with Session(engine) as session:
+        policy = get_policy(session, policy_id)
+        query = policy.search_query or derive_query(session, policy)
+    found = client.count(query)
+    return {"policy": policy_id, "query": query, "count": found.count,
+            "translation": found.translation, "not_found": list(found.not_found)}  # fmt: skip
 
 
 # ---------------------------------------------------------------- start
@@ -119,6 +159,8 @@ class StartResult:
     candidates: int
     from_cache: int = 0
     not_retrieved: dict[str, str] = field(default_factory=dict)
+    searched_until: date | None = None  # the window is searched from `since` to here
+    complete: bool = False  # the whole window searched and fetched
 
 
 def _open_cycle(session: Session, policy_id: str) -> m.ReviewCycle | None:
@@ -159,7 +201,7 @@ def _begin_cycle(
         return cycle, True
     cycles = _cycles(session, policy.id)
     window = review_window(
-        today, policy.last_reviewed, cycles[-1].until if cycles else None, since, until
+        today, policy.last_reviewed, _searched_to(cycles[-1]) if cycles else None, since, until
     )
     cycle = m.ReviewCycle(
         policy_id=policy.id,
@@ -172,6 +214,30 @@ def _begin_cycle(
     session.add(cycle)
     session.flush()
     return cycle, False
+
+
+def _searched_to(cycle: m.ReviewCycle) -> date:
+    """Where the cycle's completed search ended: the next cycle starts there (a cycle closed
+    with its search not run hands its whole window on)."""
+    return cycle.searched_until or cycle.since
+
+
+def _unsearched(cycle: m.ReviewCycle) -> tuple[date, date] | None:
+    """The part of the window not yet searched and fetched, or None when all of it was."""
+    if cycle.search_complete:
+        return None
+    start = cycle.searched_until + timedelta(days=1) if cycle.searched_until else cycle.since
+    return (start, cycle.until) if start <= cycle.until else None
+
+
+def _parts(lo: date, hi: date, days: int) -> list[tuple[date, date]]:
+    """[lo, hi] in consecutive, non-overlapping parts of at most `days` days."""
+    out = []
+    while lo <= hi:
+        end = min(lo + timedelta(days=max(1, days) - 1), hi)
+        out.append((lo, end))
+        lo = end + timedelta(days=1)
+    return out
 
 
 def _referenced_pmids(session: Session, policy: m.Policy) -> set[str]:
@@ -194,7 +260,8 @@ def _earlier_candidates(session: Session, cycle: m.ReviewCycle, decision: Any) -
 
 
 def _decided_earlier(session: Session, cycle: m.ReviewCycle) -> set[str]:
-    return _earlier_candidates(session, cycle, m.Candidate.decision.is_not(None))  # type: ignore[union-attr]
+    """Included or excluded earlier ("maybe" or never screened: a candidate again)."""
+    return _earlier_candidates(session, cycle, m.Candidate.decision.in_(SETTLED))  # type: ignore[union-attr]
 
 
 def _candidate_pmids(session: Session, cycle_id: int) -> set[str]:
@@ -212,41 +279,59 @@ def start_cycle(
     progress: Progress | None = None,
     batch_size: int = BATCH,
     page_size: int = 10_000,
+    part_days: int = PART_DAYS,
 ) -> StartResult:
-    """Open (or resume) a cycle, search PubMed, and store new hits as tagged candidates."""
+    """Open (or resume) a cycle, search PubMed, and store new hits as tagged candidates.
+
+    The window is searched part by part; a part counts as searched only once every hit of it
+    is stored (or known to have no record), so a resumed run searches exactly what is left.
+    """
     with transaction(engine) as session:
         cycle, resumed = _begin_cycle(
             session, policy_id, since, until, query, today or date.today()
         )
-    hits = client.search_all(
-        cycle.query, cycle.since, cycle.until, datetype=cycle.date_type, page_size=page_size
-    )
-    with transaction(engine) as session:
-        policy = get_policy(session, cycle.policy_id)
-        seen = _referenced_pmids(session, policy) | _decided_earlier(session, cycle)
-        duplicates = [p for p in hits if p in seen]
-        have = _candidate_pmids(session, cycle.id)  # type: ignore[arg-type]
-        todo = [p for p in hits if p not in seen and p not in have]
-        cycle = session.get(m.ReviewCycle, cycle.id)  # type: ignore[assignment]
-        cycle.identified = len(hits)
-        search = dict(cycle.counts.get("search") or {})
-        search.update(identified=len(hits), duplicates_removed=len(duplicates))
-        cycle.counts = {**cycle.counts, "search": search}
-        session.add(cycle)
+        have = len(_candidate_pmids(session, cycle.id))  # type: ignore[arg-type]
+    search = cycle.counts.get("search") or {}
     result = StartResult(
         cycle=cycle.number, resumed=resumed, query=cycle.query, since=cycle.since,
-        until=cycle.until, date_type=cycle.date_type, identified=len(hits),
-        duplicates=len(duplicates), added=0, candidates=len(have),
+        until=cycle.until, date_type=cycle.date_type,
+        identified=search.get("identified", 0), duplicates=search.get("duplicates_removed", 0),
+        added=0, candidates=have, searched_until=cycle.searched_until,
+        complete=cycle.search_complete,
     )  # fmt: skip
+    todo_window = _unsearched(cycle)
+    if todo_window is None:
+        return result
+    for lo, hi in _parts(*todo_window, part_days):
+        _search_part(engine, client, cycle, lo, hi, result, progress, batch_size, page_size)
+    _rank_after_start(engine, cycle.policy_id)
+    return result
+
+
+def _search_part(
+    engine: Engine, client: Client, cycle: m.ReviewCycle, lo: date, hi: date,
+    result: StartResult, progress: Progress | None, batch_size: int, page_size: int,
+) -> None:  # fmt: skip
+    hits = client.search_all(cycle.query, lo, hi, datetype=cycle.date_type, page_size=page_size)
+    with Session(engine) as session:
+        policy = get_policy(session, cycle.policy_id)
+        seen = _referenced_pmids(session, policy) | _decided_earlier(session, cycle)
+        have = _candidate_pmids(session, cycle.id)  # type: ignore[arg-type]
+    duplicates = [p for p in hits if p in seen]
+    todo = [p for p in hits if p not in seen and p not in have]
     if progress:
         progress(0, len(todo))
     for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        _store_batch(engine, client, cycle, batch, result)
+        _store_batch(engine, client, cycle, todo[start : start + batch_size], result)
         if progress:
             progress(min(start + batch_size, len(todo)), len(todo))
-    _record_not_retrieved(engine, cycle.id, hits, result)  # type: ignore[arg-type]
-    return result
+    _record_part(engine, cycle.id, lo, hi, hits, duplicates, result)  # type: ignore[arg-type]
+
+
+def _rank_after_start(engine: Engine, policy_id: str) -> None:
+    from evidence.services.screening import rank_cycle
+
+    rank_cycle(engine, policy_id)
 
 
 def _store_batch(
@@ -288,18 +373,30 @@ def _store_batch(
                 session.merge(m.Unresolved(pmid=pmid, reason=reason))
 
 
-def _record_not_retrieved(
-    engine: Engine, cycle_id: int, hits: list[str], result: StartResult
-) -> None:
+def _record_part(
+    engine: Engine, cycle_id: int, lo: date, hi: date, hits: list[str], duplicates: list[str],
+    result: StartResult,
+) -> None:  # fmt: skip
+    """Mark [lo, hi] searched and fetched, and add its figures to the cycle's search counts."""
     with transaction(engine) as session:
         cycle = session.get(m.ReviewCycle, cycle_id)
         assert cycle is not None
         stored = _candidate_pmids(session, cycle_id)
         missing = [p for p in hits if p in result.not_retrieved and p not in stored]
         search = dict(cycle.counts.get("search") or {})
-        search["not_retrieved"] = len(missing)
+        parts = [p for p in search.get("parts", []) if p.get("since") != lo.isoformat()]
+        parts.append({"since": lo.isoformat(), "until": hi.isoformat(), "identified": len(hits),
+                      "duplicates_removed": len(duplicates), "not_retrieved": len(missing)})  # fmt: skip
+        search["parts"] = parts
+        for key in ("identified", "duplicates_removed", "not_retrieved"):
+            search[key] = sum(p[key] for p in parts)
         cycle.counts = {**cycle.counts, "search": search}
+        cycle.identified = search["identified"]
+        cycle.searched_until = hi
+        cycle.search_complete = hi >= cycle.until
         session.add(cycle)
+        result.identified, result.duplicates = search["identified"], search["duplicates_removed"]
+        result.searched_until, result.complete = hi, cycle.search_complete
 
 
 def _to_record(row: m.Article) -> ArticleRecord:
@@ -350,82 +447,6 @@ def _rank(design: str | None) -> int:
     return DESIGN_RANK.index(design) if design in DESIGN_RANK else len(DESIGN_RANK)
 
 
-def _candidate_view(c: m.Candidate, a: m.Article | None) -> dict[str, Any]:
-    return {
-        "pmid": c.pmid,
-        "title": a.title if a else None,
-        "journal": (a.journal_iso or a.journal) if a else None,
-        "year": a.year if a else None,
-        "design": c.design,
-        "level": c.level,
-        "abstract": a.abstract if a else None,
-        "decision": c.decision,
-        "reason": c.reason,
-        "reason_label": REASON_LABELS.get(c.reason or ""),
-        "note": c.reason_text,
-        "decided_at": c.decided_at,
-    }
-
-
-def _candidates(session: Session, cycle_id: int) -> list[dict[str, Any]]:
-    stmt = (
-        select(m.Candidate, m.Article)
-        .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)  # type: ignore[arg-type]
-        .where(m.Candidate.cycle_id == cycle_id)
-    )
-    rows = [_candidate_view(c, a) for c, a in session.exec(stmt)]
-    rows.sort(
-        key=lambda r: (
-            _rank(r["design"]),
-            -(r["year"] or 0),
-            int(r["pmid"]) if r["pmid"].isdigit() else 0,
-        )
-    )
-    return rows
-
-
-def candidates(engine: Engine, policy_id: str, unscreened: bool = False) -> dict[str, Any]:
-    """The current cycle's candidates, the designs that could change a conclusion first."""
-    with Session(engine) as session:
-        cycle = _current_cycle(session, policy_id)
-        rows = _candidates(session, cycle.id)  # type: ignore[arg-type]
-        if unscreened:
-            rows = [r for r in rows if r["decision"] is None]
-        return {"cycle": cycle.number, "status": cycle.status, "candidates": rows}
-
-
-def decide(
-    engine: Engine,
-    policy_id: str,
-    pmid: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-) -> dict[str, Any]:
-    """Record (or change) a screening decision in the open cycle."""
-    decision = parse_decision(decision)
-    slug = parse_reason(reason) if reason else None
-    if decision == "exclude" and slug is None:
-        raise InputError("an exclusion needs a reason", hint="add --reason (1-7 or its name)")
-    if decision == "include":
-        slug = None
-    with transaction(engine) as session:
-        cycle = _current_cycle(session, policy_id)
-        _require_open(cycle)
-        stmt = select(m.Candidate).where(
-            m.Candidate.cycle_id == cycle.id, m.Candidate.pmid == pmid.strip()
-        )
-        cand = session.exec(stmt).first()
-        if cand is None:
-            raise NotFound(f"PMID {pmid} is not a candidate of cycle {cycle.number}")
-        cand.decision, cand.reason = decision, slug
-        cand.reason_text = note.strip() if note and note.strip() else None
-        cand.decided_at = m.utcnow()
-        session.add(cand)
-        return {"cycle": cycle.number, "pmid": cand.pmid, "decision": decision,
-                "reason": slug, "note": cand.reason_text}  # fmt: skip
-
-
 # ---------------------------------------------------------------- close, list, diff
 
 
@@ -460,10 +481,21 @@ def _included(session: Session, cycle_id: int) -> list[str]:
 
 
 def close_cycle(engine: Engine, policy_id: str, force: bool = False) -> dict[str, Any]:
-    """Freeze the open cycle: its search, window, PRISMA counts and included studies."""
+    """Freeze the open cycle: its search, window, PRISMA counts and included studies.
+
+    A cycle whose search did not cover its window is refused: its counts would say nothing
+    new was found in dates never searched. `force` closes it marked incomplete (the report
+    says which dates were not searched), and the next cycle starts where the search ended.
+    """
     with transaction(engine) as session:
         cycle = _current_cycle(session, policy_id)
         _require_open(cycle)
+        gap = _unsearched(cycle)
+        if gap and not force:
+            raise InputError(
+                f"search not run for {gap[0]}..{gap[1]}; "
+                "run 'evidence review start' when NCBI can be reached"
+            )
         counts = _live_counts(session, cycle)
         if counts["not_screened"] and not force:
             raise InputError(
@@ -473,6 +505,7 @@ def close_cycle(engine: Engine, policy_id: str, force: bool = False) -> dict[str
         cycle.counts = {**counts, "search": cycle.counts.get("search") or {},
                         "included_pmids": _included(session, cycle.id)}  # type: ignore[arg-type]  # fmt: skip
         cycle.status, cycle.closed_at = "closed", m.utcnow()
+        cycle.incomplete = gap is not None
         session.add(cycle)
         return _cycle_view(session, cycle)
 
@@ -495,7 +528,25 @@ def _cycle_view(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
         "closed_at": cycle.closed_at,
         "counts": counts,
         "included_pmids": included if included is not None else _included(session, cycle.id),  # type: ignore[arg-type]
+        **_search_view(cycle),
+        "agreement": _agreement(session, cycle),
     }
+
+
+def _search_view(cycle: m.ReviewCycle) -> dict[str, Any]:
+    gap = _unsearched(cycle)
+    return {
+        "searched_until": cycle.searched_until,
+        "search_complete": cycle.search_complete,
+        "not_searched": f"{gap[0]}..{gap[1]}" if gap else None,
+        "incomplete": cycle.incomplete,
+    }
+
+
+def _agreement(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
+    from evidence.services.screening import cycle_agreement
+
+    return cycle_agreement(session, cycle)
 
 
 def list_cycles(engine: Engine, policy_id: str) -> list[dict[str, Any]]:
@@ -549,8 +600,10 @@ def since_last_review(session: Session, policy_id: str) -> dict[str, Any] | None
     cycles = _cycles(session, policy_id)
     if not cycles:
         return None
+    from evidence.services.screening import candidate_rows
+
     cycle = cycles[-1]
-    rows = _candidates(session, cycle.id)  # type: ignore[arg-type]
+    rows = candidate_rows(session, cycle)
     by_design = Counter(r["design"] or "unknown" for r in rows)
     included = [{k: r[k] for k in ("pmid", "title", "journal", "year", "design")}
                 for r in rows if r["decision"] == "include"]  # fmt: skip
@@ -570,4 +623,24 @@ def since_last_review(session: Session, policy_id: str) -> dict[str, Any] | None
         "re_examine_designs": signal,
         "prisma": view["counts"],
         "exclusion_reasons": dict(REASON_LABELS),
+        **_search_view(cycle),
     }
+
+
+# the screening functions live in evidence.services.screening; they are re-exported here so
+# `from evidence.services import review` reaches every review-cycle use-case
+from evidence.services.screening import (  # noqa: E402
+    candidates,
+    conflicts,
+    decide,
+    rank_cycle,
+    resolve_conflict,
+    review_settings,
+    undo_last,
+)
+
+__all__ = [
+    "candidates", "close_cycle", "conflicts", "decide", "diff_cycles", "list_cycles",
+    "query_preview", "rank_cycle", "resolve_conflict", "review_query", "review_settings",
+    "since_last_review", "start_cycle", "undo_last",
+]  # fmt: skip

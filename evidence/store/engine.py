@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlmodel import Session, create_engine
 
 from evidence.errors import StoreError
+from evidence.store.health import translate_errors
 
 BUSY_TIMEOUT_MS = 30_000
 RETRY_ATTEMPTS = 6
@@ -63,23 +64,31 @@ def make_engine(url: str) -> Engine:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
+            translate_errors(engine)
             return engine
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
 
 
-def open_store(url: str, upgrade: bool = True) -> Engine:
+def open_store(url: str, upgrade: bool = True, check: bool = True) -> Engine:
     """Open the store at `url`, creating or migrating its schema to this code's.
 
     Raises SchemaTooNew when a newer evidence wrote the store; `upgrade=False` opens it as it
-    is (for `evidence db status`)."""
+    is (for `evidence db status`). `check` runs SQLite's quick_check first, so a damaged file
+    is refused before anything is written into it; commands that only read skip it (it reads
+    the whole file) and meet damage as a one-line error when they touch it."""
+    from evidence.store.health import quick_check, refuse_foreign_file
+
     engine = make_engine(url)
     if not upgrade:
         return engine
+    refuse_foreign_file(engine)
     from evidence.store.upgrade import upgrade_to_head
 
     try:
+        if check:
+            quick_check(engine)
         with reachable(engine):
             upgrade_to_head(engine)
     except BaseException:

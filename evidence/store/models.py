@@ -43,6 +43,7 @@ class Policy(SQLModel, table=True):
     related: list[str] = _json()
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
     search_query: Optional[str] = Field(default=None, sa_column=Column(Text))  # review cycles
+    screening_reviewers: int = 1  # independent decisions each candidate needs (issue #13)
     review_every: Optional[str] = None  # "6m", "1y", "90d" (issue #14); None: 12 months
     ingested_at: datetime = Field(default_factory=utcnow)
 
@@ -218,6 +219,11 @@ class ReviewCycle(SQLModel, table=True):
     counts: dict[str, Any] = _json(dict)  # PRISMA counts, frozen at close
     started_at: datetime = Field(default_factory=utcnow)
     closed_at: Optional[datetime] = None
+    # issue #13: how far the window was searched *and* fetched (since..searched_until), whether
+    # all of it was, and whether the cycle was closed with --force before it was
+    searched_until: Optional[date] = None
+    search_complete: bool = False
+    incomplete: bool = False
 
 
 class Candidate(SQLModel, table=True):
@@ -225,7 +231,9 @@ class Candidate(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="reviewcycle.id", index=True)
     pmid: str = Field(index=True)
-    decision: Optional[str] = None  # None (unscreened) | "include" | "exclude"
+    # the resolved decision, kept in step with the Decision rows: None (unscreened, awaiting a
+    # second reviewer, or in conflict) | "include" | "exclude" | "maybe"
+    decision: Optional[str] = None
     reason: Optional[str] = None
     reason_text: Optional[str] = Field(default=None, sa_column=Column(Text))
     decided_at: Optional[datetime] = None
@@ -233,6 +241,24 @@ class Candidate(SQLModel, table=True):
     design: Optional[str] = None
     level: Optional[int] = None
     stage: str = "title-abstract"
+    relevance: Optional[float] = None  # issue #13: the ranker's score (0-1), higher first
+
+
+class Decision(SQLModel, table=True):
+    """One reviewer's screening decision on one candidate (issue #13). Rows are appended, never
+    changed: a reviewer's current decision is their latest row, and undo deletes that row.
+    `kind` is "screen" (an independent decision) or "resolve" (the third decision that settles
+    a conflict)."""
+
+    __table_args__ = (Index("ix_decision_candidate_reviewer", "candidate_id", "reviewer"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    reviewer: str = Field(max_length=200)
+    kind: str = "screen"
+    decision: str  # "include" | "exclude" | "maybe"
+    reason: Optional[str] = None
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 # ---------------------------------------------------------------- watch (issue #14)

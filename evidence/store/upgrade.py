@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from evidence.errors import SchemaTooNew, StoreError
+from evidence.store.health import refuse_foreign, where
 from evidence.store.revisions import MIGRATIONS, shipped_head, shipped_revisions
 
 if TYPE_CHECKING:
@@ -85,8 +86,10 @@ def current_revision(engine: Engine) -> str | None:
         return _revision(conn)
 
 
-def _check_known(revision: str | None) -> None:
+def _check_known(revision: str | None, conn: Connection | None = None) -> None:
     if revision is not None and revision not in known_revisions():
+        if conn is not None:
+            refuse_foreign(conn, where(conn.engine))
         raise SchemaTooNew(
             f"this store was written by a newer evidence (schema {revision}); upgrade evidence"
         )
@@ -118,13 +121,17 @@ def upgrade_to_head(engine: Engine) -> str | None:
     before = current_revision(engine)
     if before == head:
         return before
-    _check_known(before)
+    with engine.connect() as conn:
+        _check_known(before, conn)
+        if before is None:
+            refuse_foreign(conn, where(engine))
+        conn.rollback()
     with engine.connect() as conn:
         try:
             with conn.begin():
                 _lock(conn)
                 before = _revision(conn)  # another process may have upgraded while we waited
-                _check_known(before)
+                _check_known(before, conn)
                 if before == head:
                     return before
                 from alembic import command

@@ -3,7 +3,12 @@
 Supports quoted phrases, bare words (trailing * as a prefix wildcard), AND / OR / NOT,
 parentheses, implicit AND between adjacent terms, and field tags: [tiab]/[ti]/[ab] search
 title and abstract, [pt] publication types, [mh]/[mesh] MeSH; anything else (or no tag)
-searches title + abstract + MeSH. Matching is case-insensitive on word boundaries.
+searches title + abstract + MeSH. Matching is case-insensitive on word boundaries; a [mh] term
+must be a whole heading of the record (PubMed also explodes a heading to the narrower ones
+under it in the MeSH tree; this fake does not, so it finds fewer records than PubMed would).
+
+`translate` renders a query the way PubMed's esearch reports it in `QueryTranslation`
+("..."[MeSH Terms], "..."[Title/Abstract], and the date window as `AND lo:hi[Date - Entrez]`).
 """
 
 from __future__ import annotations
@@ -54,10 +59,12 @@ def _term(text: str) -> Predicate:
     assert m
     words, tag = m.group(1).strip().lower(), m.group(2) or ""
     field = _field(tag)
-    if words.endswith("*"):
-        pattern = re.compile(r"\b" + re.escape(words[:-1]))
-    else:
-        pattern = re.compile(r"\b" + re.escape(words) + r"\b")
+    if field == "mh" and not words.endswith("*"):
+        heading = re.compile(r"(?:^|\n)" + re.escape(words) + r"(?:$|\n)")
+        return lambda fields: bool(heading.search(fields["mh"]))
+    # PubMed reads a hyphen in a phrase as a space ("limb-threatening" = "limb threatening")
+    body = re.escape(words.rstrip("*")).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
+    pattern = re.compile(r"\b" + body + ("" if words.endswith("*") else r"\b"))
     return lambda fields: bool(pattern.search(fields[field]))
 
 
@@ -127,3 +134,28 @@ def compile_query(query: str) -> Predicate:
     if not glued:
         return lambda f: False
     return _Parser(glued).expr()
+
+
+_TAG_NAMES = {"tiab": "Title/Abstract", "pt": "Publication Type", "mh": "MeSH Terms",
+              "all": "All Fields"}  # fmt: skip
+_DATE_NAMES = {"edat": "Date - Entrez", "pdat": "Date - Publication", "mdat": "Date - Modification"}
+_TAGGED = re.compile(r'"([^"]*)"\s*\[([^\]]*)\]|([^\s()"\[\]]+)\[([^\]]*)\]')
+
+
+def translate(query: str, mindate: str | None = None, maxdate: str | None = None,
+              datetype: str = "edat") -> str:  # fmt: skip
+    """The query as PubMed's `QueryTranslation` spells it (field tags written out)."""
+
+    def one(m: re.Match[str]) -> str:
+        words, tag = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+        field = _field(tag)
+        name = "Title" if tag.lower() in ("ti", "title") else _TAG_NAMES[field]
+        if field == "all" and tag.lower() not in ("all", "all fields"):
+            name = tag
+        return f'"{words}"[{name}]'
+
+    text = _TAGGED.sub(one, query.strip())
+    if mindate or maxdate:
+        field = _DATE_NAMES.get(datetype, datetype)
+        text = f"({text}) AND {mindate or '1800/01/01'}:{maxdate or '3000/12/31'}[{field}]"
+    return text

@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from fake_eutils.records import article_xml, pubmed_article_set
-from fake_eutils.search import compile_query
+from fake_eutils.search import compile_query, translate
 
 ESEARCH_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -85,7 +85,7 @@ class Stored:
 
     def fields(self) -> dict[str, str]:
         tiab = f"{self.title} {self.abstract}".lower()
-        mh = " ; ".join(self.mesh).lower()
+        mh = "\n".join(self.mesh).lower()  # one heading a line: [mh] matches whole headings
         pt = " ; ".join(self.pub_types).lower()
         return {"tiab": tiab, "mh": mh, "pt": pt, "all": f"{tiab} ; {mh}"}
 
@@ -368,7 +368,8 @@ class FakeEutils:
             env, key = self._new_history(ids, params.get("WebEnv"))
             history = f"<QueryKey>{key}</QueryKey><WebEnv>{env}</WebEnv>"
         page = ids[start : start + size]
-        translation = f"<QueryTranslation>{escape(term)}</QueryTranslation>"
+        text = translate(term, params.get("mindate"), params.get("maxdate"), params.get("datetype", "edat"))
+        translation = f"<QueryTranslation>{escape(text)}</QueryTranslation>"
         if not ids:
             return (
                 f"{ESEARCH_HEAD}<eSearchResult><Count>0</Count><RetMax>0</RetMax><RetStart>{start}</RetStart>"

@@ -172,6 +172,36 @@ def empty_references() -> bytes:
     return policy([])
 
 
+def duplicate_numbers() -> bytes:
+    return policy([synthetic_reference(i).replace(f"{i}. ", f"{p}. ", 1) for i, p in
+                   zip(range(1, 7), [1, 2, 2, 3, 4, 4], strict=True)])
+
+
+def restarting_numbers() -> bytes:
+    return policy([synthetic_reference(i).replace(f"{i}. ", f"{(i - 1) % 3 + 1}. ", 1) for i in range(1, 7)])
+
+
+def huge_entry() -> bytes:
+    refs = [synthetic_reference(i) for i in range(1, 4)]
+    refs[1] = refs[1].replace("A synthetic study", "A synthetic study " + "of widgets " * 10_000)
+    return policy(refs)
+
+
+def two_column() -> bytes:
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from policy_forms import two_column_pdf
+
+    entries = [synthetic_reference(n).replace(" et al.", "") for n in range(1, 23)]
+    head = ["Synthetic Policy Widgets", "Policy Statement", "Widgets are not medically necessary.", "References"]
+    return two_column_pdf(head, [e.replace("*", "") for e in entries], ["Policy History", "01/01/2026 New."])
+
+
+def ole_doc() -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
+
+
 def sql_policy() -> bytes:
     refs = [
         f"1. O'Brien {SQL}, D'Arcy B. Title {SQL}. *J {SQL}.* 2016; 3(1): 1-9. PMID 90000001",
@@ -305,13 +335,21 @@ CASES: list[Case] = [
     Case("random-bytes", "file", random_bytes, "policy.txt", "refused", r"binary|not UTF-8"),
     # huge
     Case("60-mb-file", "file", None, "big.txt", "refused", r"larger than 50 MB", huge=True),
-    Case("5-mb-single-line", "file", one_line, "line.txt", "refused", r"no reference list",
-         huge=True),
+    # issue 11: a document without a reference list is stored, with a warning
+    Case("5-mb-single-line", "file", one_line, "line.txt", huge=True, extra={"refs": 0}),
     Case("20000-references", "file", many_references, huge=True, extra={"refs": 20_000}),
     Case("10000-identical-references", "file", identical_references, huge=True,
          extra={"refs": 10_000}),
-    Case("empty-reference-list", "file", empty_references, expect="refused",
-         message=r"reference"),
+    Case("empty-reference-list", "file", empty_references, extra={"refs": 0}),
+    # numbering that repeats or restarts, an entry of 100 KB, two columns: every entry stored
+    Case("duplicate-reference-numbers", "file", duplicate_numbers,
+         extra={"refs": 6, "printed": ["1", "2", "2", "3", "4", "4"]}),
+    Case("restarting-reference-numbers", "file", restarting_numbers,
+         extra={"refs": 6, "printed": ["1", "2", "3", "1", "2", "3"]}),
+    Case("100-kb-entry", "file", huge_entry, extra={"refs": 3, "longest": 100_000}),
+    Case("two-column-pdf", "file", two_column, "policy.pdf",
+         extra={"refs": 22, "pmids_in_order": [str(90000000 + n) for n in range(1, 23)]}),
+    Case("word-97-doc", "file", ole_doc, "policy.doc", "refused", r"Word 97-2003.*PDF"),
     # encodings
     Case("utf16-with-bom", "file", lambda: utf16(True), extra={"title": "Jalůvka"}),
     Case("utf16-without-bom", "file", lambda: utf16(False), extra={"title": "Jalůvka"}),

@@ -13,7 +13,7 @@ re-create them (`create_mark_triggers`) after one.
 Idempotent like 0003/0004: a table, column or trigger already present is left alone.
 
 Revision ID: 0005_watch
-Revises: 0004
+Revises: 0005_review
 Create Date: 2026-12-01
 """
 
@@ -26,7 +26,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005_watch"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
