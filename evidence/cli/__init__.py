@@ -47,7 +47,20 @@ def _root(
 
 
 def _register() -> None:
-    from evidence.cli import article, db, export, policy, report, resolve, review, serve, tag, trials
+    from evidence.cli import (
+        article,
+        db,
+        export,
+        policy,
+        report,
+        resolve,
+        review,
+        serve,
+        status,
+        tag,
+        trials,
+        watch,
+    )
 
     app.add_typer(policy.app, name="policy")
     app.command("resolve")(resolve.resolve)
@@ -59,6 +72,8 @@ def _register() -> None:
     app.command("export")(export.export)
     app.add_typer(db.app, name="db")
     app.command("serve")(serve.serve)
+    app.command("status")(status.status)
+    app.add_typer(watch.app, name="watch")
 
 
 _register()
