@@ -43,6 +43,9 @@ class PolicyStatus:
     review_due: date | None = None
     overdue: bool = False
     open_cycle: int | None = None
+    open_since: date | None = None
+    open_until: date | None = None
+    candidates: int = 0  # in the open cycle
     candidates_left: int = 0
     references: int = 0
     unchecked: int = 0
@@ -82,9 +85,10 @@ def policy_statuses(engine: Engine, today: date | None = None) -> list[PolicySta
         for pid, n in _superseded(session).items():
             if pid in rows:
                 rows[pid].flags["superseded"] = n
-        for pid, number, left in session.execute(_open_cycles()):
-            if pid in rows:
-                rows[pid].open_cycle, rows[pid].candidates_left = number, left or 0
+        for pid, number, since, until, total, left in session.execute(_open_cycles()):
+            if (row := rows.get(pid)) is not None:
+                row.open_cycle, row.open_since, row.open_until = number, since, until
+                row.candidates, row.candidates_left = total or 0, left or 0
         for pid, kind, n in session.execute(_open_events()):
             if pid in rows:
                 rows[pid].events[kind] = n
@@ -191,10 +195,11 @@ def _superseded(session: Session) -> dict[str, int]:
 def _open_cycles() -> Any:
     c, k = m.ReviewCycle, m.Candidate
     return (
-        select(c.policy_id, c.number, _count(and_(k.id.is_not(None), k.decision.is_(None))))  # type: ignore[union-attr]
+        select(c.policy_id, c.number, c.since, c.until, func.count(k.id),
+               _count(and_(k.id.is_not(None), or_(k.decision.is_(None), k.decision == "maybe"))))  # type: ignore[union-attr]
         .outerjoin(k, k.cycle_id == c.id)
         .where(c.status == "open")
-        .group_by(c.policy_id, c.number)
+        .group_by(c.policy_id, c.number, c.since, c.until)
     )
 
 
