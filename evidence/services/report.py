@@ -121,9 +121,12 @@ def trial_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
     if not facts.get("outcomes"):
         # No outcome named ("the primary outcome was ..."): the abstract's main comparison, with
         # its sentence, stands in; the row says the outcome is not named.
+        # infer_finding needs an outcome to look for: the first sentence that reports a result
+        # names it (its words are the outcome's), else there is no main finding to show.
+        result = next((s for s in re.split(r"(?<=[.!?])\s+", abstract) if _RESULT_CUE.search(s)), "")
         main = _plain(
-            infer_finding(abstract, facts.get("intervention") or "", facts.get("comparator") or "", "")
-        )
+            infer_finding(abstract, facts.get("intervention") or "", facts.get("comparator") or "", result)
+        ) if result else {}
         if main.get("label") and _RESULT_CUE.search(main.get("evidence") or ""):
             facts["outcomes"] = [{"name": None, "primary": False, "finding": main}]
     return facts
