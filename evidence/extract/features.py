@@ -239,10 +239,10 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
 
 SENTENCE_CONTEXT = True
 #: n-grams of the few tokens around the outcome's mention, apart from the clause's
-OUT_WINDOW = 0
+OUT_WINDOW = 8
 #: the p-value nearest the outcome's mention, and the arm a comparative is said of
-P_NEAR = False
-SUBJECT = False
+P_NEAR = True
+SUBJECT = True
 
 
 def _grams(toks: list[str], prefix: str, n: int = 3) -> dict[str, float]:
