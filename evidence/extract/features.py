@@ -239,7 +239,7 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
 
 SENTENCE_CONTEXT = True
 #: n-grams of the few tokens around the outcome's mention, apart from the clause's
-OUT_WINDOW = 8
+OUT_WINDOW = 5
 #: the p-value nearest the outcome's mention, and the arm a comparative is said of
 P_NEAR = True
 SUBJECT = True
