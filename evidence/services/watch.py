@@ -27,19 +27,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from evidence.entrez.client import BATCH, EntrezClient, FetchResult
 from evidence.errors import EntrezError, EntrezUnavailable, EvidenceError, InputError, NotFound
 from evidence.flags.changes import LABELS, SEVERITY, Change, designs_changed, record_changes
 from evidence.records import Article
 from evidence.review.query import design_clause
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
+
+if TYPE_CHECKING:  # the report imports last_watch: it must not pull in the HTTP stack
+    from evidence.entrez.client import EntrezClient, FetchResult
 from evidence.store.upsert import upsert
 
 Progress = Callable[[int, int], None]
@@ -266,6 +268,7 @@ def _refetch(
     progress: Progress | None,
 ) -> set[str]:
     """Fetch, compare and store batch by batch; returns the policies to retag."""
+    from evidence.entrez.client import BATCH
     from evidence.services.resolve import _fetch_in_flight
 
     batches = [stale[i : i + BATCH] for i in range(0, len(stale), BATCH)]
