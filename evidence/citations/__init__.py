@@ -14,6 +14,7 @@ package once, on first use.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from evidence.citations import identifiers, normalise
 from evidence.citations.abbrev import abbreviate
@@ -260,14 +261,21 @@ def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, 
 def parse_citation(text: str, number: int = 0) -> Citation:
     """One reference string -> Citation; never raises, never loses the raw text."""
     raw = re.sub(r"\s+", " ", text or "").strip()
+    ids, fields, warnings = _parsed(raw)
+    return Citation(number=number, raw=raw, warnings=warnings, **ids, **fields)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(raw: str) -> tuple[dict[str, str | None], dict[str, object], tuple[str, ...]]:
+    """(identifiers, fields, warnings) of one whitespace-normalised reference; remembered, as
+    lists repeat entries ("Ibid", the same guideline cited in each section) and the fields are
+    a pure function of the text. The dicts are shared: callers only unpack them."""
     ids, spans = identifiers.lift(raw)
     try:
         fields = _fields(raw, spans, ids)
     except Exception as exc:  # noqa: BLE001 - a reference is kept whatever the model makes of it
-        warning = f"could not read the reference ({type(exc).__name__})"
-        return Citation(number=number, raw=raw, warnings=(warning,), **ids)  # type: ignore[arg-type]
-    warnings = _warnings(raw, ids, fields)
-    return Citation(number=number, raw=raw, warnings=tuple(warnings), **ids, **fields)  # type: ignore[arg-type]
+        return ids, {}, (f"could not read the reference ({type(exc).__name__})",)
+    return ids, fields, tuple(_warnings(raw, ids, fields))
 
 
 def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | None]) -> dict[str, object]:
