@@ -93,7 +93,13 @@ def _labels_in(line: str) -> list[_Label]:
 
 
 def _clean(value: str) -> str:
+    """The value without its separator: a colon, a bar, dashes or dot leaders ('Number ..... 0547')."""
+    value = _LEADER.sub("", value)
     return value.strip(" \t:|–-*_").strip()
+
+
+_LEADER = re.compile(r"^\s*(?:\.{2,}|…+)[\s.…]*")
+_TABLE_RULE = re.compile(r"^[|:\-\s]+$")
 
 
 def _valid(field: str, value: str) -> str | None:
@@ -123,6 +129,9 @@ def header_fields(lines: list[str], limit: int = 400) -> dict[str, str]:
         if len(labels) == 1 and not _clean(line[labels[0].end :]) and not line[: labels[0].start].strip(" |*#"):
             k = _label_alone(nonblank, k, values)
             continue
+        if _table_header(line, labels):
+            k = _table_row(nonblank, k, labels, values)
+            continue
         for n, label in enumerate(labels):
             stop = labels[n + 1].start if n + 1 < len(labels) else len(line)
             value = _valid(label.field, line[label.end : stop])
@@ -130,6 +139,34 @@ def header_fields(lines: list[str], limit: int = 400) -> dict[str, str]:
                 values[label.field] = value
         k += 1
     return values
+
+
+def _table_header(line: str, labels: list[_Label]) -> bool:
+    """'| Effective Date | Last Review | Original Date |': a table row of labels, no values."""
+    if "|" not in line or len(labels) < 2:
+        return False
+    cells = [c.strip(" *_") for c in line.strip().strip("|").split("|")]
+    return all(not c or _labels_in(c) and not _clean(c[_labels_in(c)[0].end :]) for c in cells)
+
+
+def _table_row(nonblank: list[tuple[int, str]], k: int, labels: list[_Label], values: dict[str, str]) -> int:
+    """The values of a table's header row of labels: the next row (past a '|---|' rule), cell by cell."""
+    line = nonblank[k][1]
+    heads = [c.strip(" *_") for c in line.strip().strip("|").split("|")]
+    j = k + 1
+    while j < len(nonblank) and _TABLE_RULE.match(nonblank[j][1]):
+        j += 1
+    if j >= len(nonblank) or "|" not in nonblank[j][1]:
+        return k + 1
+    cells = [c.strip(" *_") for c in nonblank[j][1].strip().strip("|").split("|")]
+    for head, cell in zip(heads, cells, strict=False):
+        found = _labels_in(head)
+        if not found:
+            continue
+        value = _valid(found[0].field, cell)
+        if value and found[0].field not in values:
+            values[found[0].field] = value
+    return j + 1
 
 
 def _label_alone(nonblank: list[tuple[int, str]], k: int, values: dict[str, str]) -> int:
