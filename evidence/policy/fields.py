@@ -221,6 +221,11 @@ _ORGANISATION = re.compile(
     r"directorate|programme|medicaid|medicare)[®™]?$|^(?=.*\bblue\s+(?:cross|shield)\b)(?:\S+\s*){1,10}$",
     re.I,
 )
+# 'Medicaid and Health Choice', 'NC Medicaid', 'Medicare Advantage': a programme named above
+# the title (a few capitalised words, one of them Medicaid / Medicare / CHIP, nothing else)
+_PROGRAMME = re.compile(
+    r"^(?=.*\b(?i:medicaid|medicare|chip)\b)[A-Z][\w.&'’\-]*(?:\s+(?:[A-Z][\w.&'’\-]*|and|&|of)){0,5}$"
+)
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:medical|clinical|corporate\s+medical|payment|coverage|medicaid)\s+policy(?:\s+bulletin)?|"
     r"policy\s+(?:title|name)|subject|title|topic|(?:LCD|NCD)\s+title)\s*[:\-–]\s+(?=\S)",
@@ -248,7 +253,7 @@ def find_title(lines: list[str], is_section: object) -> str | None:
             return None
         if _CHROME.match(s) or _BREADCRUMB.search(s) and len(s.split()) <= 20 or _LABEL_ONLY.match(s):
             continue
-        if _ORGANISATION.match(s):  # the plan's or agency's name printed above the title
+        if _ORGANISATION.match(s) or _PROGRAMME.match(s):  # the plan's, agency's or programme's name
             continue
         if s.endswith((".", ":", ";", ",")) or len(s) < 4 or not re.search(r"[A-Za-z]{3}", s):
             continue
