@@ -288,7 +288,7 @@ def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | No
         et_al=et_al,
         title=normalise.title(first.get("title")),
         journal=journal or container,
-        journal_abbrev=abbreviate(journal) if journal else None,
+        journal_abbrev=abbreviate(journal or container) if journal or kind == "article" and container else None,
         year=year,
         month=month,
         day=day,
@@ -319,6 +319,8 @@ def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None
         return "article"
     if first.get("editor") or container and re.match(r"^\s*in\b", first.get("container-title", ""), re.I):
         return "chapter"
+    if container and first.get("volume") and first.get("pages") and not first.get("publisher"):
+        return "article"  # 'Proceedings of the National Academy of Sciences, 120(49), e2305772120.': a serial
     text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
     if first.get("publisher") or first.get("location") or first.get("edition"):
         return "report" if first.get("genre") or _REPORT.search(text) else "book"

@@ -181,9 +181,8 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
         expanded.extend(p for p in re.split(r"\s+(?:and|&|und|y|et)\s+|^(?:and|&)\s+", piece) if p and p.strip(" .,"))
     names: list[str] = []
     pending: str | None = None
-    for piece in (p.strip() for p in expanded):
-        if not piece:
-            continue
+    expanded = [p.strip() for p in expanded if p.strip()]
+    for index, piece in enumerate(expanded):
         if "," in piece:  # "Smith, John A." inside a ;-separated list
             surname, _, given = piece.partition(",")
             names.append(_format(surname, given.split()))
@@ -205,7 +204,10 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
         if pending is not None:
             names.append(_surname_case(pending))
             pending = None
-        name = _one_name(words)
+        following = expanded[index + 1].split() if index + 1 < len(expanded) else []
+        # "Cabrera Garcia, J.": a two-word surname, inverted, its initials (with periods) next
+        inverted = following and "." in "".join(following) and all(_is_initials(w) for w in following)
+        name = None if inverted and not any(_is_initials(w) for w in words) else _one_name(words)
         if name is None:
             pending = piece
         else:
