@@ -523,6 +523,12 @@ def field_checks(stored: dict[str, Any], a: Any) -> dict[str, bool]:
     }
 
 
+def _stored_field(stored: dict[str, Any], name: str) -> Any:
+    key = {"first author": "authors", "first page": "pages"}.get(name, name)
+    value = stored.get(key)
+    return value[:1] if key == "authors" and value else value
+
+
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(ROOT / ".venv" / "bin" / "evidence"), *args], capture_output=True, text=True,
                           env=env, check=False)
@@ -589,6 +595,8 @@ def compare(b: Built, view: dict[str, Any]) -> Outcome:
         if got is not None:
             for name, ok in field_checks(got, ref.article).items():
                 out.fields[name] += ok
+                if not ok:
+                    out.misses.append(f"field {name}: stored {_stored_field(got, name)!r}: {ref.text[:90]}")
         if pmid == ref.article.pmid:
             out.right += 1
         elif pmid:

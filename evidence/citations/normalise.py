@@ -151,7 +151,8 @@ def pages(text: str | None) -> str | None:
     text = clean(text, " .,;:()")
     if not text:
         return None
-    text = re.sub(r"^(?:pp?|pages?|s|art(?:icle)?(?:\s+no)?)\.?\s*(?=\w)", "", text, flags=re.I)
+    # 'S. 12' (Seite) loses its 'S.', but 'S172' is a supplement's page and keeps it
+    text = re.sub(r"^(?:(?:pp?|pages?|art(?:icle)?(?:\s+no)?)\.?\s*|s(?:\.\s*|\s+))(?=\w)", "", text, flags=re.I)
     text = text.split(":")[-1].strip() if re.match(r"^\d+\s*:\s*\S", text) else text
     text = _DASHES.sub("-", text)
     text = text.strip(" .,;:")
