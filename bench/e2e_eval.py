@@ -30,7 +30,6 @@ import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +118,16 @@ def _pages_of(article: Any) -> str | None:
     return None if not p or p.startswith("10.") else p
 
 
-def vancouver(article: Any, n: int, *, month: bool = False, space: bool = False, expand: bool = False,
-              doi: bool = False, italic: bool = False) -> str:
+def vancouver(
+    article: Any,
+    n: int,
+    *,
+    month: bool = False,
+    space: bool = False,
+    expand: bool = False,
+    doi: bool = False,
+    italic: bool = False,
+) -> str:
     """NLM/Vancouver and AMA-like forms (month after the year, a space after ';', pages whole)."""
     pages = _pages_of(article)
     pages = _expand_pages(pages) if expand else pages
@@ -241,12 +248,25 @@ def _cigna(articles: list[Any]) -> Built:
         if k and k % 52 == 0:  # a page break: the footer lands wherever the page ends
             page += 1
             lines += [f"Page {page - 1} of 9", "Medical Coverage Policy: 0547", ""]
-    lines += ["Page 9 of 9", "Medical Coverage Policy: 0547", "", "Revision Details", "",
-              "Type of Revision    Summary of Changes    Date", "Annual review    No policy statement changes.    "
-              "2/15/2026", "", "The information in this policy is provided for informational purposes only."]
-    return Built("cigna-coverage-policy (text)", "coverage-policy-0547.txt", "\n".join(lines).encode(), refs,
-                 "Electrical Widget Stimulation for Chronic Gadget Pain",
-                 {"effective_date": "2026-02-15", "next_review": "2027-02-15", "policy_number": "0547"})
+    lines += [
+        "Page 9 of 9",
+        "Medical Coverage Policy: 0547",
+        "",
+        "Revision Details",
+        "",
+        "Type of Revision    Summary of Changes    Date",
+        "Annual review    No policy statement changes.    2/15/2026",
+        "",
+        "The information in this policy is provided for informational purposes only.",
+    ]
+    return Built(
+        "cigna-coverage-policy (text)",
+        "coverage-policy-0547.txt",
+        "\n".join(lines).encode(),
+        refs,
+        "Electrical Widget Stimulation for Chronic Gadget Pain",
+        {"effective_date": "2026-02-15", "next_review": "2027-02-15", "policy_number": "0547"},
+    )
 
 
 def _aetna(articles: list[Any]) -> Built:
@@ -291,10 +311,19 @@ def _aetna(articles: list[Any]) -> Built:
     for n, ref in enumerate(refs, 1):
         lines += _wrap(f"[{n}] {ref.text}", 110)
     lines += ["", "Policy History", "Last Review 03/12/2025", "", "Copyright Acme Health. All rights reserved."]
-    return Built("aetna-cpb (text)", "cpb-0871.txt", "\n".join(lines).encode(), refs,
-                 "Widget Stimulation for Gadget Pain",
-                 {"effective_date": "2014-08-19", "last_reviewed": "2025-03-12", "next_review": "2026-01-08",
-                  "policy_number": "0871"})
+    return Built(
+        "aetna-cpb (text)",
+        "cpb-0871.txt",
+        "\n".join(lines).encode(),
+        refs,
+        "Widget Stimulation for Gadget Pain",
+        {
+            "effective_date": "2014-08-19",
+            "last_reviewed": "2025-03-12",
+            "next_review": "2026-01-08",
+            "policy_number": "0871",
+        },
+    )
 
 
 def _premera(articles: list[Any]) -> Built:
@@ -330,11 +359,23 @@ def _premera(articles: list[Any]) -> Built:
     ]
     for n, ref in enumerate(refs, 1):
         lines += [f"{n}. {ref.text}", ""]
-    lines += ["## History", "", "| Date | Comments |", "|---|---|", "| 06/01/15 | New policy. |", "",
-              "[Disclaimer](https://example.org/disclaimer)"]
-    return Built("premera-markdown (md)", "7.01.588.md", "\n".join(lines).encode(), refs,
-                 "Widget Nerve Stimulation",
-                 {"effective_date": "2026-04-01", "last_reviewed": "2026-03-10", "original_effective": "2015-06-01"})
+    lines += [
+        "## History",
+        "",
+        "| Date | Comments |",
+        "|---|---|",
+        "| 06/01/15 | New policy. |",
+        "",
+        "[Disclaimer](https://example.org/disclaimer)",
+    ]
+    return Built(
+        "premera-markdown (md)",
+        "7.01.588.md",
+        "\n".join(lines).encode(),
+        refs,
+        "Widget Nerve Stimulation",
+        {"effective_date": "2026-04-01", "last_reviewed": "2026-03-10", "original_effective": "2015-06-01"},
+    )
 
 
 def _anthem(articles: list[Any]) -> Built:
@@ -357,7 +398,7 @@ def _anthem(articles: list[Any]) -> Built:
         "<h2>Rationale</h2><p>Trials have been small.</p>",
         "<h2>References</h2><h3>Peer Reviewed Publications:</h3>",
     ]
-    parts += [f"<ol><li>{p(r.text)}</li></ol>" if False else f"<p>{p(r.text)}</p>" for r in peer]
+    parts += [f"<p>{p(r.text)}</p>" for r in peer]  # Anthem: one paragraph per entry, unnumbered
     parts.append("<h3>Government Agency, Medical Society, and Other Authoritative Publications:</h3>")
     parts += [f"<p>{p(r.text)}</p>" for r in agency]
     parts += [
@@ -369,12 +410,17 @@ def _anthem(articles: list[Any]) -> Built:
         "<tr><td>Revised</td><td>11/06/2025</td><td>MPTAC review.</td></tr></table>",
         "</body></html>",
     ]
-    return Built("anthem-html (html)", "SURG.00188.html", "\n".join(parts).encode(), refs,
-                 "Widget Implantation for Gadget Pain",
-                 {"last_reviewed": "2025-11-06", "policy_number": "SURG.00188"})
+    return Built(
+        "anthem-html (html)",
+        "SURG.00188.html",
+        "\n".join(parts).encode(),
+        refs,
+        "Widget Implantation for Gadget Pain",
+        {"last_reviewed": "2025-11-06", "policy_number": "SURG.00188"},
+    )
 
 
-def _paged_pdf(lines: list[str], header: str, pages: int, width: int = 100) -> bytes:
+def _paged_pdf(lines: list[str], header: str) -> bytes:
     """A Unicode PDF with a running header and 'Page N of M' footer on every page; the text
     flows on, so entries are cut by the page chrome wherever a page ends."""
     from fpdf import FPDF
@@ -429,10 +475,19 @@ def _medicaid(articles: list[Any]) -> Built:
     ]
     lines += [f"{n}. {r.text}" for n, r in enumerate(refs, 1)]
     lines += ["", "Attachment A: Claims-Related Information", "Providers shall bill with CPT codes."]
-    data = _paged_pdf(lines, "NC Medicaid    Widget Stimulation Services    Medicaid Clinical Coverage Policy No: "
-                      "1B-7    Amended Date: January 1, 2026", 0)
-    return Built("medicaid-pdf (pdf)", "1B-7.pdf", data, refs, "Widget Stimulation Services",
-                 {"policy_number": "1B-7", "original_effective": "2012-07-01", "effective_date": "2026-01-01"})
+    data = _paged_pdf(
+        lines,
+        "NC Medicaid    Widget Stimulation Services    Medicaid Clinical Coverage Policy No: "
+        "1B-7    Amended Date: January 1, 2026",
+    )
+    return Built(
+        "medicaid-pdf (pdf)",
+        "1B-7.pdf",
+        data,
+        refs,
+        "Widget Stimulation Services",
+        {"policy_number": "1B-7", "original_effective": "2012-07-01", "effective_date": "2026-01-01"},
+    )
 
 
 def _hta(articles: list[Any]) -> Built:
@@ -465,10 +520,15 @@ def _hta(articles: list[Any]) -> Built:
     for ref in refs:
         lines += [ref.text, ""]
     lines += ["Appendix A. Search strategy", "MEDLINE: widget* AND gadget*"]
-    data = _paged_pdf(lines, "HTA-2026-02 Widget stimulation for chronic gadget pain", 0)
-    return Built("hta-apa-pdf (pdf)", "HTA-2026-02.pdf", data, refs,
-                 "Widget stimulation for chronic gadget pain: an evidence review",
-                 {"policy_number": "HTA-2026-02", "published": "12 March 2026"})
+    data = _paged_pdf(lines, "HTA-2026-02 Widget stimulation for chronic gadget pain")
+    return Built(
+        "hta-apa-pdf (pdf)",
+        "HTA-2026-02.pdf",
+        data,
+        refs,
+        "Widget stimulation for chronic gadget pain: an evidence review",
+        {"policy_number": "HTA-2026-02", "published": "12 March 2026"},
+    )
 
 
 LAYOUTS = (_cigna, _aetna, _premera, _anthem, _medicaid, _hta)
@@ -476,8 +536,11 @@ LAYOUTS = (_cigna, _aetna, _premera, _anthem, _medicaid, _hta)
 
 def usable(records: dict[str, Any]) -> list[Any]:
     """Journal-article records with what a citation needs (title, authors, journal, year)."""
-    out = [a for a in records.values()
-           if not a.is_book and a.title and a.authors and (a.journal_iso or a.journal) and a.year]
+    out = [
+        a
+        for a in records.values()
+        if not a.is_book and a.title and a.authors and (a.journal_iso or a.journal) and a.year
+    ]
     return sorted(out, key=lambda a: int(a.pmid))
 
 
@@ -530,8 +593,9 @@ def _stored_field(stored: dict[str, Any], name: str) -> Any:
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "evidence"), *args], capture_output=True, text=True,
-                          env=env, check=False)
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "evidence"), *args], capture_output=True, text=True, env=env, check=False
+    )
 
 
 @dataclass
@@ -557,8 +621,13 @@ def measure(built: list[Built], files: list[Path], workdir: Path) -> list[Outcom
     with FakeEutils() as fake:
         for path in files:
             fake.add_xml(path.read_bytes())
-        env = dict(os.environ, EVIDENCE_DB=str(workdir / "e2e.sqlite"), EVIDENCE_CACHE=str(workdir / "cache.sqlite"),
-                   EVIDENCE_EUTILS_URL=fake.url, NCBI_API_KEY="eval-key")
+        env = dict(
+            os.environ,
+            EVIDENCE_DB=str(workdir / "e2e.sqlite"),
+            EVIDENCE_CACHE=str(workdir / "cache.sqlite"),
+            EVIDENCE_EUTILS_URL=fake.url,
+            NCBI_API_KEY="eval-key",
+        )
         for k, b in enumerate(built):
             path = workdir / b.name
             path.write_bytes(b.data)
@@ -611,22 +680,28 @@ def compare(b: Built, view: dict[str, Any]) -> Outcome:
 
 
 def report(outcomes: list[Outcome], verbose: bool = False) -> None:
-    print(f"{'style':<30}{'written':>8}{'stored':>7}{'arts':>6}{'right':>7}{'wrong':>6}{'ambig':>6}"
-          f"{'unm.':>6}{'other+pmid':>11}  metadata")
+    print(
+        f"{'style':<30}{'written':>8}{'stored':>7}{'arts':>6}{'right':>7}{'wrong':>6}{'ambig':>6}"
+        f"{'unm.':>6}{'other+pmid':>11}  metadata"
+    )
     total = Counter()  # type: ignore[var-annotated]
     fields = Counter()  # type: ignore[var-annotated]
     for o in outcomes:
         meta = "ok" if not o.metadata_wrong else "; ".join(o.metadata_wrong)
-        print(f"{o.style:<30}{o.written:>8}{o.found:>7}{o.articles:>6}{o.right:>7}{o.wrong:>6}{o.ambiguous:>6}"
-              f"{o.unmatched:>6}{o.others_given_pmid:>11}  {meta}")
+        print(
+            f"{o.style:<30}{o.written:>8}{o.found:>7}{o.articles:>6}{o.right:>7}{o.wrong:>6}{o.ambiguous:>6}"
+            f"{o.unmatched:>6}{o.others_given_pmid:>11}  {meta}"
+        )
         total.update(right=o.right, wrong=o.wrong, articles=o.articles, exact=o.written == o.found)
         fields.update(o.fields)
         if verbose:
             for miss in o.misses:
                 print("    " + miss)
     n = max(total["articles"], 1)
-    print(f"counts exact {total['exact']}/{len(outcomes)}; resolved right {total['right']}/{total['articles']} = "
-          f"{total['right'] / n:.3f}; wrong PMIDs {total['wrong']}")
+    print(
+        f"counts exact {total['exact']}/{len(outcomes)}; resolved right {total['right']}/{total['articles']} = "
+        f"{total['right'] / n:.3f}; wrong PMIDs {total['wrong']}"
+    )
     print("fields: " + ", ".join(f"{name} {fields[name] / n:.3f}" for name in FIELDS))
 
 
@@ -646,7 +721,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def expected_date(value: str) -> date:  # pragma: no cover - kept for tests that compare dates
-    return date.fromisoformat(value)

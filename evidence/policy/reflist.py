@@ -256,7 +256,9 @@ def chrome_lines(lines: list[str]) -> set[int]:
         if _FURNITURE.match(s):
             found.add(i)
             continue
-        if len(s) > 160 or _NUMBER_ALONE.match(s) or _NUMBERED.match(s) or _CITATION_PIECE.search(s) or _DOI_IN.search(s):
+        if len(s) > 160 or _NUMBER_ALONE.match(s) or _NUMBERED.match(s) or _CITATION_PIECE.search(s):
+            continue
+        if _DOI_IN.search(s):
             continue
         if author_start(s) or is_reference_heading(s) or is_stop_heading(s) or looks_like_citation(s):
             continue
