@@ -55,3 +55,53 @@ def test_policy_in_house_style_resolves_without_printed_pmids(
     assert (outcome.found, outcome.metadata_wrong) == (outcome.written, []), outcome.misses
     assert outcome.wrong == 0 and outcome.others_given_pmid == 0, outcome.misses
     assert outcome.right >= 0.97 * outcome.articles, outcome.misses
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "journal", "first"),
+    [
+        (
+            "Okafor, C.N. et al. (2021) 'Widget therapy for gadgetosis: a trial', Journal of gadget medicine "
+            "(Oxford, England), 14(3), pp. 201-212.",
+            "Widget therapy for gadgetosis: a trial",
+            "Journal of gadget medicine",
+            "Okafor CN",
+        ),
+        (
+            "Ruiz Gallardo, M. and Hoang, T.T. (2019) 'Sham-controlled widget trials', Annals of gadget surgery : "
+            "official journal of the Widget Society, 7(2), pp. 88-97.",
+            "Sham-controlled widget trials",
+            "Annals of gadget surgery : official journal of the Widget Society",
+            "Ruiz Gallardo M",
+        ),
+    ],
+)
+def test_harvard_quoted_title_ends_at_its_quote(raw, title, journal, first):
+    from evidence.citations import parse_citation
+
+    c = parse_citation(raw, 1)
+    assert (c.kind, c.title, c.authors[0]) == ("article", title, first)
+    assert c.journal and c.journal.startswith(journal)
+
+
+def test_apa_list_wrapped_after_the_year_and_a_doi_line_are_one_entry_each():
+    from evidence.policy.reflist import find_reference_list
+
+    lines = [
+        "References",
+        "Abara, K. L., & Osei, M. (2021).",
+        "Widget therapy for refractory gadgetosis. Journal of Gadget Medicine, 14(3), 201–212.",
+        "https://doi.org/10.1234/jgm.2021.001",
+        "van den Berg, F. F., & Boer, M. A. (2023). Update on widgets.",
+        "Gadget Reviews, 29(2), 145–151. https://doi.org/10.1234/gr.2023.002",
+        "Fishman, S. M., & Ballard, J. C. (Eds.). (2018). Management of gadget pain (5th ed.).",
+        "Wolters Kluwer.",
+        "Zhou, Y., Li, X., & Liao, H. (2020). Long-term outcomes of widget implantation: a registry",
+        "study. Gadget Reviews, 12(1), 1–9. https://doi.org/10.1234/gr.2020.003",
+        "",
+        "Appendix A. Search strategy",
+    ]
+    found = find_reference_list(lines)
+    assert [e.text.split(",")[0] for e in found.entries] == ["Abara", "van den Berg", "Fishman", "Zhou"]
+    assert found.entries[0].text.endswith("https://doi.org/10.1234/jgm.2021.001")
+    assert found.entries[2].text.endswith("Wolters Kluwer.")

@@ -280,6 +280,7 @@ def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | No
     if year is None:
         year, month, day = _year_elsewhere(segments)
     volume, issue = normalise.volume_issue(first.get("volume"))
+    _quoted_title(first)
     journal = normalise.journal(first.get("journal"))
     container = normalise.journal(first.get("container-title"))
     kind = _kind(first, ids, journal, container)
@@ -312,6 +313,33 @@ def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | 
             if year is not None and re.search(r"(?<![\d/.-])(?:1[5-9]|20)\d\d(?![\d/-])", seg):
                 return year, month, day
     return None, None, None
+
+
+_QUOTED_TITLE = re.compile(r"^\s*(?P<q>['‘\"“])(?P<title>[^'’\"”]{8,}?[^\s'’\"”])['’\"”]\s*[,.]?\s+(?P<rest>\S.*)$")
+
+
+def _quoted_title(first: dict[str, str]) -> None:
+    """Harvard's quoted title ends at its closing quote: "'Title', Journal (Place)" labelled
+    as one title gives the words after the quote back to the journal (before what the model
+    took for it, when that reads as the journal's own tail: '(San Diego, Calif.)', ': official
+    journal of ...')."""
+    m = _QUOTED_TITLE.match(first.get("title", ""))
+    if not m:
+        return
+    rest = m.group("rest").strip(" ,;:")
+    journal = first.get("journal", "").strip()
+    if journal and not journal.startswith(("(", ":")) and first.get("container-title") is None:
+        if not rest:
+            return
+        if not re.match(r"^[A-Z]", rest):
+            return
+        first["title"] = m.group("title")
+        first["journal"] = f"{rest} : {journal}" if journal[:1].islower() else rest
+        return
+    first["title"] = m.group("title")
+    if journal.startswith(":"):
+        journal = ": " + journal.lstrip(" :")
+    first["journal"] = f"{rest} {journal}".strip() if journal else rest
 
 
 def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None, container: str | None) -> str:
