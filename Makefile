@@ -8,7 +8,7 @@ EXAMPLE := examples/stem-cell-pad.txt
 export EVIDENCE_DB ?= db/evidence.sqlite
 export EVIDENCE_CACHE ?= db/http_cache.sqlite
 
-.PHONY: all demo test bench eval lint fmt clean train-citations
+.PHONY: all demo test bench eval lint fmt clean train-citations train-findings
 
 all: lint test
 
@@ -49,10 +49,15 @@ eval: $(STAMP)
 	$(BIN)/python bench/match_eval.py
 	$(BIN)/python bench/e2e_eval.py
 	$(BIN)/python -m evidence.citations.evaluate
+	$(BIN)/python -m evidence.extract.evaluate
 
 # Rebuild the shipped citation model (evidence/citations/citation_crf.model) from ../shared.
 train-citations: $(STAMP)
 	$(BIN)/python -m evidence.citations.train
+
+# Rebuild evidence/extract/findings_model.json from ../shared/corpora/evidence-inference (train split).
+train-findings: $(STAMP)
+	$(BIN)/python -m evidence.extract.train
 
 lint: $(STAMP)
 	$(BIN)/ruff check evidence tests bench

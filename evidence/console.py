@@ -7,6 +7,7 @@ service's `(done, total)` callback into a rich progress bar (shown only on a ter
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -52,6 +53,21 @@ def say(message: str) -> None:
 
 def warn(message: str) -> None:
     err.print(f"Warning: {printable(message)}", style="yellow", markup=False)
+
+
+class _WarningLines(logging.Handler):
+    """The library's warnings (the `evidence` logger) as the CLI's own warning lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        warn(record.getMessage())
+
+
+def route_library_warnings() -> None:
+    logger = logging.getLogger("evidence")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 def error(message: str) -> None:

@@ -39,13 +39,28 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    from evidence import console
     from evidence.config import load_settings
 
+    console.route_library_warnings()
     ctx.obj = load_settings(db=db)
 
 
 def _register() -> None:
-    from evidence.cli import article, db, export, policy, report, resolve, review, serve, tag, trials
+    from evidence.cli import (
+        article,
+        db,
+        export,
+        policy,
+        report,
+        resolve,
+        review,
+        serve,
+        status,
+        tag,
+        trials,
+        watch,
+    )
 
     app.add_typer(policy.app, name="policy")
     app.command("resolve")(resolve.resolve)
@@ -57,6 +72,8 @@ def _register() -> None:
     app.command("export")(export.export)
     app.add_typer(db.app, name="db")
     app.command("serve")(serve.serve)
+    app.command("status")(status.status)
+    app.add_typer(watch.app, name="watch")
 
 
 _register()

@@ -1,4 +1,4 @@
-"""`evidence policy add|list|show`."""
+"""`evidence policy add|list|show|set`."""
 
 from __future__ import annotations
 
@@ -202,3 +202,29 @@ def _print_open_matches(v: dict) -> None:  # type: ignore[type-arg]
         )
         for line in lines:
             out.print(line, markup=False, soft_wrap=True)
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    policy_id: Annotated[str, typer.Argument(metavar="ID", help="Policy id.")],
+    review_every: Annotated[
+        str | None,
+        typer.Option("--review-every", help="Review interval: 6m, 12m, 1y, 90d (default 12m)."),
+    ] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Set how often a policy is reviewed; `evidence status` shows when it is due.
+
+    Example: evidence policy set stem-cell-pad --review-every 6m
+    """
+    from evidence.services.status import set_review_interval
+
+    if review_every is None:
+        raise typer.BadParameter("say what to set, e.g. --review-every 6m")
+    done = set_review_interval(open_engine(ctx), policy_id, review_every)
+    if json:
+        console.emit_json(done)
+        return
+    console.say(f"Policy {done['id']!r}: reviewed every {done['review_every']}; "
+                f"next review due {done['review_due'] or '? (no review date)'}.")  # fmt: skip

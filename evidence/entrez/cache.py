@@ -21,6 +21,7 @@ import requests
 from requests_cache import CachedSession
 
 from evidence.config import Settings
+from evidence.httpcache import open_cache
 
 SECRET_PARAMS = ["api_key", "email", "tool"]
 _ERROR_ELEMENT = re.compile(rb"<ERROR>\s*[^<\s]")
@@ -41,11 +42,8 @@ def make_session(settings: Settings) -> CachedSession:
     alone (`only_if_cached`: a miss is a 504 that the client reports as unavailable);
     `--refresh` is a per-request `force_refresh` in the client.
     """
-    path = Path(settings.cache_path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    session = CachedSession(
-        str(path),
-        backend="sqlite",
+    session = open_cache(
+        Path(settings.cache_path).expanduser(),
         expire_after=timedelta(days=settings.cache_days),
         allowable_codes=(200,),
         allowable_methods=("GET", "POST"),

@@ -18,6 +18,7 @@ _MEASURES = [
     (r"incidence rate ratios?|rate ratios?|IRR", "IRR"),
     (r"relative risks?|risk ratios?|a?RR", "RR"),
     (r"(?:absolute )?risk differences?|absolute risk reductions?|ARR|RD", "RD"),
+    (r"differences?", "difference"),  # "difference, -1.4 percentage points": as stated
 ]
 _MEASURE_ALT = "|".join(f"(?P<m{i}>{pat})" for i, (pat, _) in enumerate(_MEASURES))
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
@@ -29,7 +30,7 @@ _EFFECT = re.compile(
 )
 _CI = re.compile(
     rf"^(?:[^.]|\.\d){{0,40}}?(?:(?:9[059](?:\s*%|\s*per\s*cent)\s*)?(?:CI|confidence interval|CrI)"
-    rf"[,:\s]*(?:\[CI\][,:\s]*)?"
+    rf"[,:\s]*(?:[\[(]CI[\])][,:\s]*)?"
     rf"|[(\[]\s*)(?P<lo>{_NUMBER})\s*(?:-|–|—|to|,|;|\.\.)\s*(?P<hi>{_NUMBER})",
     re.I,
 )

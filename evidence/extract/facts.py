@@ -13,17 +13,33 @@ from evidence.extract.finding import infer_finding
 from evidence.extract.records import Outcome, TrialFacts
 from evidence.extract.sentences import Sentence, sentences
 
-_NUMW = r"(\d{1,3}(?:,\d{3})+|\d{1,6}|" + "|".join(readers._NUM_WORDS) + r")"
+_UNITS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS[:9])}))?|{'|'.join(_UNITS)})"
+_WORDNUM = rf"(?:{_SMALL}(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?{_SMALL}(?:\s+hundred)?)*)?)"
+_NUMW = r"(\d{1,3}(?:,\d{3})+|\d{1,6}|" + _WORDNUM + r"|zero)"
 _WHO = r"(?:patients|participants|subjects|individuals|adults|children|women|men|infants|people|persons|volunteers|"
 _WHO += r"neonates|smokers|pregnant women|eyes|cases)"
 
 _RANDOMISED = [
     re.compile(
+        rf"\b(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}\b(?:[^.;\d(]|\([^)]*\)){{0,120}}?(?:were|was)?\s+"
+        rf"(?:\w+\s+)?(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|allocated|assigned)",
+        re.I,
+    ),
+    re.compile(
         rf"\b(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,5}}?{_WHO}?\s*(?:\([^)]*\)\s*)?(?:were|was)\s+"
         rf"(?:\w+\s+)?(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|allocated|assigned)",
         re.I,
     ),
-    re.compile(rf"\brandomi[sz]ed\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}", re.I),
+    re.compile(
+        rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated))\s+(?:a total of\s+)?{_NUMW}\s+"
+        rf"(?:[\w-]+\s+){{0,4}}?{_WHO}",
+        re.I,
+    ),
     re.compile(rf"\b(?:enrolled|recruited|included)\s+(?:a total of\s+)?{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}", re.I),
     re.compile(rf"\b{_NUMW}\s+(?:[\w-]+\s+){{0,4}}?{_WHO}\s+(?:were\s+)?(?:enrolled|recruited|included)", re.I),
 ]
@@ -55,7 +71,7 @@ _FOLLOW_UP = [
 _ARMS = [
     re.compile(
         r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\s*(?:\([^)]*\)\s*)?"
-        r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:receive\s+|either\s+|one of two groups:?\s*)*"
+        r"(?:[\w,-]+\s+){0,8}?(?:to|into)\s+(?:receive\s+|either\s+|one of two groups:?\s*)*"
         r"(?P<a>[^;:]{3,120}?)\s*(?:\([^)]*\)\s*)?,?\s+(?:or|versus|vs\.?|and)\s+(?:to\s+)?(?:receive\s+)?"
         r"(?P<b>[^;,.]{3,120}?)(?=\s*(?:[;,.(]|$|\bfor\b|\bgroups?\b|\bin a\b|\bat\b|\bdaily\b))",
         re.I,
@@ -89,9 +105,23 @@ _POOLED_PATIENTS = re.compile(
 )
 
 
+_WORD_VALUE = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+
+
 def _to_int(s: str) -> int:
+    """ "2,400" -> 2400; "Two hundred and sixty" -> 260; "forty-five" -> 45."""
     s = s.replace(",", "")
-    return int(s) if s.isdigit() else readers._NUM_WORDS[s.lower()]
+    if s.isdigit():
+        return int(s)
+    total = current = 0
+    for w in re.split(r"[\s-]+", s.lower()):
+        if w in _WORD_VALUE:
+            current += _WORD_VALUE[w]
+        elif w == "hundred":
+            current *= 100
+        elif w == "thousand":
+            total, current = total + current * 1000, 0
+    return total + current
 
 
 def _first(
@@ -114,9 +144,14 @@ def _clean(phrase: str) -> str:
 
 
 def _outcome_names(what: str) -> list[str]:
-    """ "X and Y" / "X, Y, and Z" -> names; a trailing "at 12 months" or "(...)" stays with its name."""
+    """ "X and Y" / "X, Y, and Z" -> names; "patient and physician global assessment" stays one name."""
     what = re.sub(r"\s+(?:which|that|as|defined as|measured|assessed|evaluated)\b.*$", "", what.strip(), flags=re.I)
-    parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[a-z])", what)
+    if "," in what:
+        parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=(?:the\s+)?[a-z])", what)
+    else:
+        left, sep, right = what.partition(" and ")
+        two_sided = sep and len(left.split()) >= 2 and len(right.split()) >= 2
+        parts = [left, right] if two_sided else [what]
     return [p for p in (_clean(x) for x in parts) if len(p) > 2]
 
 
@@ -158,6 +193,34 @@ def _pooled_patients(sents: list[Sentence]) -> int | None:
     return None
 
 
+_NOT_AN_ARM = re.compile(
+    r"\d+(?:\.\d+)?\s*%|\bp\s*[<>=]|\[|\b(?:showed|significant\w*|patients|women|men|"
+    r"participants|were|was|groups?)\b",
+    re.I,
+)
+
+
+def _arm(phrase: str) -> str | None:
+    phrase = _clean(phrase)
+    if not phrase or len(phrase.split()) > 10 or _NOT_AN_ARM.search(phrase):
+        return None
+    return phrase
+
+
+def _arms(body: list[Sentence], title: list[Sentence]) -> tuple[str | None, str | None, Sentence | None]:
+    """The arms from "randomised to A or B" (methods), "to compare A with B" (aims), or "A versus B"
+    (the title); a candidate that reads like a result ("showed", "p <", "%") is no arm."""
+    design = [s for s in body if s.section in ("", "methods", "background") and s.index < max(s.count * 0.6, 3)]
+    for pattern, where in ((_ARMS[0], design), (_ARMS[1], design), (_ARMS[2], title), (_ARMS[1], title)):
+        for s in where:
+            m = pattern.search(s.text)
+            if m:
+                a, b = _arm(m.group("a")), _arm(m.group("b"))
+                if a and b:
+                    return a, b, s
+    return None, None, None
+
+
 def trial_facts(abstract: str, title: str | None = None, sections: list[dict] | None = None) -> TrialFacts:
     """What the abstract states about the trial (or the pooled trials), each with its sentence."""
     sents = [s for s in sentences(abstract or "", sections) if s.section != "title"]
@@ -171,11 +234,7 @@ def trial_facts(abstract: str, title: str | None = None, sections: list[dict] | 
     ma, a_sent = _first(body, _ANALYSED)
     analysed = _to_int(ma.group(1)) if ma else None
 
-    arm_m, arm_sent = _first(body, _ARMS[:2])
-    if not arm_m:
-        arm_m, arm_sent = _first(title_sents, _ARMS)
-    intervention = _clean(arm_m.group("a")) if arm_m else None
-    comparator = _clean(arm_m.group("b")) if arm_m else None
+    intervention, comparator, arm_sent = _arms(body, title_sents)
 
     fm, f_sent = _first(body, _FOLLOW_UP)
     trials_pooled = readers.included_studies(" ".join(s.text for s in body))

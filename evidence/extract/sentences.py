@@ -61,7 +61,7 @@ def category(label: str | None) -> str:
 
 # "ABSTRACT.RESULTS:" on its own line (Evidence Inference) or "RESULTS:" / "Results:" starting a
 # paragraph or following a sentence end (PubMed's flattened structured abstracts).
-_EI_HEADING = re.compile(r"^\s*(TITLE|ABSTRACT(?:\.[^:\n]*)?):\s*$", re.M)
+_EI_HEADING = re.compile(r"^\s*(TITLE|ABSTRACT(?:\.[^\n]*?)?):+\s*$", re.M)
 _INLINE_HEADING = re.compile(
     r"(?:(?<=^)|(?<=[.!?\]\)]\s)|(?<=\n))\s*([A-Z][A-Z /&-]{2,40}|(?:Background|Introduction|Objectives?|Aims?|"
     r"Purpose|Context|Methods?|Design|Setting|Participants|Patients|Interventions?|Measurements|"
@@ -97,8 +97,11 @@ def _sections_from_text(abstract: str) -> list[tuple[str, str]]:
         parts = _EI_HEADING.split(abstract)
         pairs = [("", parts[0])] if parts[0].strip() else []
         for head, body in zip(parts[1::2], parts[2::2], strict=True):
-            label = "TITLE" if head == "TITLE" else head.partition(".")[2]
-            pairs.append((label, body))
+            if head == "TITLE":  # the title is its first paragraph; unlabelled prose may follow
+                title, _, rest = body.strip().partition("\n\n")
+                pairs += [("TITLE", title), ("", rest)]
+            else:
+                pairs.append((head.partition(".")[2], body))
         return pairs
     marks = list(_INLINE_HEADING.finditer(abstract))
     marks = [m for m in marks if category(m.group(1))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from evidence.report import charts, since_review
+from evidence.report import charts, since_review, since_watch
 from evidence.report import table as tbl
 from evidence.report import trials as tr
 from evidence.report.labels import (
@@ -98,6 +98,7 @@ def render_html(report: dict[str, Any]) -> str:
         + _trials(report)
         + _flags(report)
         + since_review.html_section(report.get("since_last_review"))
+        + since_watch.html_section(report.get("since_last_watch"))
         + '<h2>State of the evidence</h2><div class="state"><p>'
         + e(" ".join(report["state_of_evidence"]))
         + "</p></div>"

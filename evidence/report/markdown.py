@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidence.report import since_review
+from evidence.report import since_review, since_watch
 from evidence.report import table as tbl
 from evidence.report import trials as tr
 from evidence.report.labels import (
@@ -62,6 +62,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = _title(report) + _summary(report) + _header(report) + _inventory(report)
     lines += _evidence_table(report) + _direct(report) + _trials(report) + _flags(report)
     lines += since_review.markdown_lines(report.get("since_last_review"), esc)
+    lines += since_watch.markdown_lines(report.get("since_last_watch"), esc)
     lines += ["## State of the evidence", "", esc(" ".join(report["state_of_evidence"])), ""]
     return "\n".join(lines)
 

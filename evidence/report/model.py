@@ -89,6 +89,7 @@ class ReportInput:
     tool_version: str | None = None
     pubmed_last_asked: datetime | None = None  # newest Article.fetched_at among the references
     ctgov_last_asked: datetime | None = None
+    since_last_watch: dict[str, Any] | None = None  # open watch events (issue #14)
 
 
 def build_report(data: ReportInput) -> ReportData:
@@ -109,6 +110,7 @@ def build_report(data: ReportInput) -> ReportData:
         "direct_evidence": direct,
         "flags": flags,
         "since_last_review": data.since_last_review,
+        "since_last_watch": data.since_last_watch,
     }
     report["state_of_evidence"] = state_of_evidence(report)
     report["evidence_table"] = table.evidence_table(data.references, refs, data.new_studies)

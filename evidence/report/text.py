@@ -39,6 +39,7 @@ def render_text(report: dict[str, Any]) -> str:
         _trials(report),
         _flags(report),
         _since_last_review(report),
+        _since_last_watch(report),
         _section("STATE OF THE EVIDENCE", [_wrap(" ".join(report["state_of_evidence"]))]),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -194,6 +195,13 @@ def _flags(r: dict[str, Any]) -> str:
         return _section("FLAGS", [_wrap("None found.")])
     lines = [_wrap(f"{loc}: {label}: {detail}") for loc, label, detail in flag_lines(r)]
     return _section(f"FLAGS ({len(r['flags'])})", lines)
+
+
+def _since_last_watch(r: dict[str, Any]) -> str:
+    from evidence.report.since_watch import text_lines
+
+    lines = text_lines(r.get("since_last_watch"))
+    return _section("SINCE THE LAST WATCH", [_wrap(x) for x in lines]) if lines else ""
 
 
 def _since_last_review(r: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from evidence.report.model import ReferenceInput, ReportData, ReportInput, build
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.services.review import since_last_review
 from evidence.services.trials import last_asked, stored_trials
+from evidence.services.watch import last_watch
 from evidence.store import models as m
 
 #: a sentence that reports a comparison's result (the stand-in finding must come from one)
@@ -61,6 +62,7 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
         }
         since = since_last_review(session, p.id)
         new = _new_studies(session, since)
+        watched = last_watch(session, p.id)
         trials = stored_trials(session, p.id)
         ctgov = last_asked(session, p.id)
         pmids = [i.pmid for i in inputs if i.pmid]
@@ -81,6 +83,7 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
         tool_version=_version(),
         pubmed_last_asked=_utc(pubmed),
         ctgov_last_asked=_utc(ctgov),
+        since_last_watch=watched,
     )
 
 

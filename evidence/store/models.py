@@ -44,6 +44,7 @@ class Policy(SQLModel, table=True):
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
     search_query: Optional[str] = Field(default=None, sa_column=Column(Text))  # review cycles
     screening_reviewers: int = 1  # independent decisions each candidate needs (issue #13)
+    review_every: Optional[str] = None  # "6m", "1y", "90d" (issue #14); None: 12 months
     ingested_at: datetime = Field(default_factory=utcnow)
 
 
@@ -149,6 +150,17 @@ class Article(SQLModel, table=True):
     is_book: bool = False
     raw_xml: Optional[str] = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class ArticleMark(SQLModel, table=True):
+    """PubMed's retraction / correction marks of one stored record, kept by database triggers
+    on `article` (migration 0007) so that `evidence status` counts them without reading
+    the wide article rows. Derived data: never written by the code."""
+
+    pmid: str = Field(primary_key=True, max_length=20)
+    retracted: bool = False  # Retracted Publication / Retraction of Publication / RetractionIn/Of
+    concern: bool = False  # Expression of Concern / ExpressionOfConcernIn
+    erratum: bool = False  # Published Erratum / ErratumIn
 
 
 class Unresolved(SQLModel, table=True):
@@ -301,3 +313,59 @@ class TrialSearch(SQLModel, table=True):
     found: int = 0
     missing: list[str] = _json()  # cited NCT ids the registry does not have
     asked_at: datetime = Field(default_factory=utcnow)
+# ---------------------------------------------------------------- watch (issue #14)
+
+
+class WatchRun(SQLModel, table=True):
+    """One `evidence watch`: what it was asked, how far it got."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None
+    max_age_days: int = 30
+    policies: list[str] = _json()  # [] = every policy
+    checked: int = 0  # PMIDs re-fetched and compared
+    not_checked: int = 0  # PMIDs it meant to re-fetch but could not
+    searched: int = 0  # policies whose new-evidence search ran
+    requests: int = 0
+    events: int = 0  # events this run stored
+    status: str = "running"  # "running" | "complete" | "partial"
+    problem: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class WatchEvent(SQLModel, table=True):
+    """A change the watch saw in a policy's evidence. `fingerprint` makes each change one row
+    however many watches see it (two at once, or the same vanished record every night)."""
+
+    __table_args__ = (Index("ux_watchevent_fingerprint", "fingerprint", unique=True),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    run_id: Optional[int] = Field(default=None, foreign_key="watchrun.id", index=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    reference_id: Optional[int] = Field(default=None, foreign_key="reference.id")
+    reference_number: Optional[int] = None
+    pmid: Optional[str] = Field(default=None, index=True)
+    kind: str
+    detected_at: datetime = Field(default_factory=utcnow)
+    old_value: Optional[str] = Field(default=None, sa_column=Column(Text))
+    new_value: Optional[str] = Field(default=None, sa_column=Column(Text))
+    acknowledged_by: Optional[str] = None
+    acknowledged_at: Optional[datetime] = None
+
+
+class PolicyWatch(SQLModel, table=True):
+    """The new-evidence search of one policy in one watch: how many high-level studies (RCTs,
+    meta-analyses, systematic reviews, guidelines) entered PubMed since its last review."""
+
+    __table_args__ = (UniqueConstraint("run_id", "policy_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="watchrun.id", index=True)
+    policy_id: str = Field(foreign_key="policy.id", index=True)
+    checked_at: datetime = Field(default_factory=utcnow)
+    since: Optional[date] = None
+    query: Optional[str] = Field(default=None, sa_column=Column(Text))
+    count: Optional[int] = None  # None: the search could not run (see problem)
+    pmids: list[str] = _json()  # the first few
+    problem: Optional[str] = Field(default=None, sa_column=Column(Text))

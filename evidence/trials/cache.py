@@ -16,6 +16,7 @@ import requests
 from requests_cache import CachedSession
 
 from evidence.config import Settings
+from evidence.httpcache import open_cache
 
 CTGOV_CACHE_DAYS = 1
 
@@ -27,11 +28,8 @@ def cache_file(settings: Settings) -> Path:
 
 def make_session(settings: Settings) -> CachedSession:
     """A CachedSession; offline mode answers from the cache alone (a miss is a 504)."""
-    path = cache_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    session = CachedSession(
-        str(path),
-        backend="sqlite",
+    session = open_cache(
+        cache_file(settings),
         expire_after=timedelta(days=min(CTGOV_CACHE_DAYS, settings.cache_days)),
         allowable_codes=(200,),
         allowable_methods=("GET",),

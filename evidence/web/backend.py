@@ -20,10 +20,14 @@ DECISION_FILTERS = ("undecided", "include", "exclude", "maybe", "conflict")
 
 
 def policies(engine: Engine) -> list[dict[str, Any]]:
-    """Every policy with its review state (GET /, GET /api/policies)."""
-    from evidence.services.overview import policy_overview
+    """Every policy with its review state (GET /, GET /api/policies): `evidence status`'s rows,
+    what needs attention first, with the flags and open watch events added up for the badge."""
+    from evidence.services.status import policy_statuses
 
-    return policy_overview(engine)
+    return [
+        s.to_dict() | {"flag_total": sum(s.flags.values()) + sum(s.events.values())}
+        for s in policy_statuses(engine)
+    ]
 
 
 def report_html(engine: Engine, policy_id: str) -> str:

@@ -213,6 +213,9 @@ class FakeEutils:
         self.other_host_url = ""  # where "redirect_other_host" points (another server)
         self.trickle_seconds = 2.0  # "trickle": one byte of the answer this often
         self.huge_bytes = 70 * 2**20  # "huge": an answer this large
+        self._fields: dict[str, dict[str, Any]] = {}  # add_article's fields, for change_article
+        self._down_after: tuple[int, str | None] | None = None
+        self.down = False
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -228,10 +231,10 @@ class FakeEutils:
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
 
     def __enter__(self) -> FakeEutils:
         return self.start()
@@ -250,7 +253,53 @@ class FakeEutils:
         """Store a synthetic record built by `records.article_xml`; returns its XML."""
         xml = article_xml(pmid, **fields)
         self.add_xml(xml)
+        self._fields[str(pmid)] = dict(fields)
         return xml
+
+    # ------------------------------------------------------------ records changing in PubMed
+
+    def change_article(self, pmid: str | int, **changes: Any) -> str:
+        """Rebuild a record `add_article` made, with some fields changed (a later PubMed)."""
+        fields = {**self._fields[str(pmid)], **changes}
+        return self.add_article(pmid, **fields)
+
+    def retract(self, pmid: str | int, notice: str | int) -> str:
+        """The record gains "Retracted Publication" and a RetractionIn link to the notice."""
+        return self._mark(pmid, "Retracted Publication", ("RetractionIn", str(notice)))
+
+    def add_erratum(self, pmid: str | int, erratum: str | int) -> str:
+        return self._mark(pmid, None, ("ErratumIn", str(erratum)))
+
+    def add_expression_of_concern(self, pmid: str | int, notice: str | int) -> str:
+        return self._mark(pmid, None, ("ExpressionOfConcernIn", str(notice)))
+
+    def reindex(self, pmid: str | int, *types: str) -> str:
+        """Re-indexing adds publication types (e.g. "Randomized Controlled Trial")."""
+        old = list(self._fields[str(pmid)].get("publication_types", ("Journal Article",)))
+        return self.change_article(pmid, publication_types=old + [t for t in types if t not in old])
+
+    def _mark(self, pmid: str | int, pub_type: str | None, link: tuple[str, str]) -> str:
+        fields = self._fields[str(pmid)]
+        types = list(fields.get("publication_types", ("Journal Article",)))
+        links = list(fields.get("comments_corrections", ())) + [link]
+        return self.change_article(
+            pmid,
+            publication_types=types + ([pub_type] if pub_type and pub_type not in types else []),
+            comments_corrections=links,
+        )
+
+    def go_down_after(self, n: int, endpoint: str | None = None) -> None:
+        """After `n` answers (to `endpoint`, or any), stop listening: NCBI gone mid-run."""
+        self._down_after = (self.count(endpoint) + n, endpoint)
+
+    def _maybe_go_down(self, endpoint: str) -> None:
+        if self._down_after is None:
+            return
+        n, only = self._down_after
+        if self.count(only) >= n and (only is None or endpoint == only):
+            self._down_after = None
+            self.down = True  # open keep-alive connections are dropped too
+            threading.Thread(target=self.stop, daemon=True).start()
 
     def add_xml(self, raw: str | bytes) -> list[str]:
         """Store real records (a PubmedArticleSet file or one PubmedArticle); returns the PMIDs."""
@@ -552,6 +601,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, query: str) -> None:
         fake = self.server.fake
+        if fake.down:
+            self._reset()
+            return
         params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
         endpoint = urlsplit(self.path).path.rsplit("/", 1)[-1]
         has_key = bool(params.get("api_key"))
@@ -633,6 +685,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[: max(1, len(body) // 2)]
         entry["status"] = status
         self._send(status, body, ctype, limit)
+        fake._maybe_go_down(endpoint)
 
     def _answer(
         self, fake: FakeEutils, endpoint: str, params: dict[str, str]

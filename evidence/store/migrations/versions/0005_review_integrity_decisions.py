@@ -7,7 +7,7 @@ stored). An existing cycle counts as searched when its `start` ran to the end, w
 code marked by writing `counts.search.not_retrieved` after the last batch. Idempotent like
 0003 and 0004: columns and tables already present are left alone.
 
-Revision ID: 0005_review
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0005_review"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -5,8 +5,8 @@
 records when the registry was last asked about a policy. New tables only, so SQLite and
 PostgreSQL take the same plain `create_table`; idempotent like 0003/0004.
 
-Revision ID: 0005_report
-Revises: 0005_review
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0005_report"
-down_revision: str | None = "0005_review"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

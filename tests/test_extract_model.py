@@ -1,0 +1,66 @@
+"""The shipped finding model: it loads without scikit-learn, stays small, and reads real abstracts."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+import evidence.extract
+from evidence.extract import LABELS, infer_finding, model
+
+FOLDER = Path(evidence.extract.__file__).parent
+
+
+def test_shipped_model_loads_once_and_is_small():
+    assert model.WEIGHTS.exists(), "run `make train-findings`"
+    assert model.WEIGHTS.stat().st_size < 5 * 1024 * 1024
+    data = json.loads(model.WEIGHTS.read_text())
+    assert data["format"] == model.FORMAT and data["label"]["classes"] == list(LABELS)
+    scorer = model.load()
+    assert isinstance(scorer, model.Scorer) and model.load() is scorer
+
+
+def test_scoring_needs_no_scikit_learn():
+    """Only the training script imports sklearn; the shipped scorer is plain Python over JSON."""
+    for path in FOLDER.glob("*.py"):
+        if path.name == "train.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.startswith(("sklearn", "joblib", "pickle", "numpy")) for n in names), path
+
+
+def test_extract_is_a_pure_room():
+    forbidden = ("evidence.store", "evidence.services", "evidence.cli", "evidence.entrez", "evidence.report",
+                 "sqlmodel", "sqlalchemy", "requests", "typer", "rich")  # fmt: skip
+    for path in FOLDER.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.startswith(forbidden) for n in names), path
+
+
+def test_a_wrong_format_is_refused():
+    with pytest.raises(ValueError, match="format"):
+        model.Scorer({"format": 999})
+
+
+def test_validation_sample_reads_like_the_annotators(shared):
+    """A fast look at real data (the full figure is `make eval`): 30 validation prompts."""
+    from evidence.extract import corpus
+    from evidence.extract.evaluate import evaluate
+
+    folder = shared / "corpora" / "evidence-inference"
+    if not (folder / "validation.jsonl").exists():
+        pytest.skip("Evidence Inference corpus not present")
+    prompts = corpus.load("validation", folder)[:30]
+    s = evaluate(prompts)
+    assert s["accuracy"] >= 0.55 and s["sentence"] >= 0.6
+    f = infer_finding(prompts[0].abstract, prompts[0].intervention, prompts[0].comparator, prompts[0].outcome)
+    assert f.label in LABELS and f.evidence
