@@ -60,7 +60,11 @@ def label_runs(text: str, spans: list[tuple[int, int, str]] | None = None) -> tu
     return text, _grammar(text, runs)
 
 
-_DATE_THEN_VOLUME = re.compile(r"^(.*?(?:1[5-9]|20)\d\d[a-z]?\s*;)\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*:?)$")
+# "2018;", "2020 Mar;", "2019 Jan-Feb;", "2021 Jul 3;" then the volume ("7.", "2021:", "12(3):")
+_DATE_THEN_VOLUME = re.compile(
+    r"^(.*?(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s*[-–/]\s*[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?)?\s*;)"
+    r"\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*[:.]?)$"
+)
 _DAY_THEN_VOLUME = re.compile(r"^(\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*;)\s*(\S.*)$")
 
 
