@@ -319,7 +319,9 @@ def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | 
     return None, None, None
 
 
-_QUOTED_TITLE = re.compile(r"^\s*(?P<q>['‘\"“])(?P<title>[^'’\"”]{8,}?[^\s'’\"”])['’\"”]\s*[,.]?\s+(?P<rest>\S.*)$")
+_QUOTED_TITLE = re.compile(
+    r"^\s*(?P<q>['‘\"“])(?P<title>[^'’\"”]{8,}?[^\s'’\"”])['’\"”]\s*(?P<sep>[,.]?)\s+(?P<rest>\S.*)$"
+)
 
 
 def _quoted_title(first: dict[str, str]) -> None:
@@ -328,15 +330,15 @@ def _quoted_title(first: dict[str, str]) -> None:
     took for it, when that reads as the journal's own tail: '(San Diego, Calif.)', ': official
     journal of ...')."""
     m = _QUOTED_TITLE.match(first.get("title", ""))
-    if not m:
+    if not m or len(re.findall(r"[A-Za-z]{2,}", m.group("title"))) < 2:
         return
     rest = m.group("rest").strip(" ,;:")
+    if not re.match(r"^[A-Z][a-z]", rest):  # what follows must read as a journal's name
+        return
     journal = first.get("journal", "").strip()
-    if journal and not journal.startswith(("(", ":")) and first.get("container-title") is None:
-        if not rest:
-            return
-        if not re.match(r"^[A-Z]", rest):
-            return
+    if journal and not journal.startswith(("(", ":")):
+        if m.group("sep") != "," or first.get("container-title") is not None:
+            return  # '"Choosing Wisely" Campaign Outcomes': a quoted phrase opening the title
         first["title"] = m.group("title")
         first["journal"] = f"{rest} : {journal}" if journal[:1].islower() else rest
         return
