@@ -238,6 +238,11 @@ def _cues(text: str, q: Prompt, toks: list[str], prefix: str) -> dict[str, float
 
 
 SENTENCE_CONTEXT = True
+#: n-grams of the few tokens around the outcome's mention, apart from the clause's
+OUT_WINDOW = 5
+#: the p-value nearest the outcome's mention, and the arm a comparative is said of
+P_NEAR = True
+SUBJECT = True
 
 
 def _grams(toks: list[str], prefix: str, n: int = 3) -> dict[str, float]:
@@ -289,6 +294,15 @@ def label_features(text: str, q: Prompt) -> dict[str, float]:
         f.update(_cues(text, q, toks, "s_"))
     elif clause == text:
         f["one_clause"] = 1.0
+    if OUT_WINDOW and "OUT" in toks:
+        i = toks.index("OUT")
+        f.update(_grams(toks[max(0, i - OUT_WINDOW) : i + OUT_WINDOW + 1], "w=", 2))
+    if P_NEAR:
+        near = _p_near_outcome(text, q)
+        if near:
+            f[f"p_near={near}"] = 1.0
+    if SUBJECT:
+        f.update(_subject(toks))
     order = _arm_first(toks)
     e = effect(text)
     if e and e.value is not None and e.ci_low is not None and e.ci_high is not None:
@@ -358,3 +372,50 @@ def ci_reading(text: str, q: Prompt) -> str | None:
     if _arm_first(mask(text, q)) in ("cmp_first", "only_cmp"):
         up = not up
     return "up" if up else "down"
+
+
+def _p_near_outcome(text: str, q: Prompt) -> str | None:
+    """The p-value closest (in characters) to a word of the outcome: "small" (< 0.05) or "large"."""
+    ps = [(m.start(), m.group(1), float(m.group(2))) for m in _P_VALUE.finditer(text)]
+    if not ps:
+        return None
+    spots = [m.start() for m in re.finditer(r"[a-z0-9]+", text.lower()) if _match(cues.stem(m.group(0)), q.out)]
+    if not spots:
+        return None
+    _, op, v = min(ps, key=lambda p: min(abs(p[0] - o) for o in spots))
+    return "small" if (op in "<≤" and v <= 0.05) or (op in "=" and v < 0.05) else "large"
+
+
+_P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<>=≤≥])\s*(0?\.\d+|[01](?![.\d]))", re.I)
+
+
+def _subject(toks: list[str]) -> dict[str, float]:
+    """The arm a comparative is said of, and so its direction for the intervention: the arm after
+    "than"/"compared with"/"vs" is the reference and the other the subject; else the arm nearest the
+    first direction word ("INT had lower", "lower in the INT group"). CMP as subject reverses it."""
+    for i, t in enumerate(toks):
+        d = _word_dir(t)
+        if not d:
+            continue
+        ref = None
+        for j in range(i + 1, min(len(toks), i + 12)):
+            if toks[j] in _REF_WORDS:
+                ref = next((a for a in toks[j + 1 : j + 5] if a in ("INT", "CMP")), None)
+                break
+        if ref:
+            subj, how = ("CMP" if ref == "INT" else "INT"), "than"
+        else:
+            before = [a for a in toks[max(0, i - 8) : i] if a in ("INT", "CMP")]
+            after = [a for a in toks[i + 1 : i + 7] if a in ("INT", "CMP")]
+            subj, how = (before[-1], "pre") if before else (after[0], "post") if after else ("none", "none")
+        flipped = _OPPOSITE[d] if subj == "CMP" else d
+        f = {f"subj={subj}|{d}|{how}": 1.0}
+        if subj != "none":
+            f[f"int_dir={flipped}"] = 1.0
+            f[f"int_dir={flipped}|{how}"] = 1.0
+        return f
+    return {}
+
+
+_REF_WORDS = frozenset({"than", "compared", "vs", "versus", "relative", "over"})
+_OPPOSITE = {"up": "down", "down": "up", "better": "worse", "worse": "better"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, delete, select
@@ -24,8 +24,10 @@ from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
 from evidence.store import transaction
 from evidence.tagging.role import split_title
-from evidence.trials.client import CtgovClient
 from evidence.trials.parse import TrialRecord, find_ncts, normalize_nct
+
+if TYPE_CHECKING:  # the client pulls in requests and requests-cache (~0.35 s), which the report
+    from evidence.trials.client import CtgovClient  # reading stored trials never needs (#16)
 
 MAX_TERMS = 8  # intervention terms in one query.intr; the families can be long
 
