@@ -47,6 +47,7 @@ eval: $(STAMP)
 	$(BIN)/python -m evidence.tagging.evaluate
 	$(BIN)/python -m evidence.review.evaluate
 	$(BIN)/python bench/match_eval.py
+	$(BIN)/python bench/e2e_eval.py
 	$(BIN)/python -m evidence.citations.evaluate
 	$(BIN)/python -m evidence.extract.evaluate
 

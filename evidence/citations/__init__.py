@@ -61,7 +61,11 @@ def label_runs(text: str, spans: list[tuple[int, int, str]] | None = None) -> tu
     return text, _grammar(text, runs)
 
 
-_DATE_THEN_VOLUME = re.compile(r"^(.*?(?:1[5-9]|20)\d\d[a-z]?\s*;)\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*:?)$")
+# "2018;", "2020 Mar;", "2019 Jan-Feb;", "2021 Jul 3;" then the volume ("7.", "2021:", "12(3):")
+_DATE_THEN_VOLUME = re.compile(
+    r"^(.*?(?:1[5-9]|20)\d\d[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s*[-–/]\s*[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?)?\s*;)"
+    r"\s*([A-Za-z]?\d[\w\-]*(?:\s*\([^)]*\))?\s*[:.]?)$"
+)
 _DAY_THEN_VOLUME = re.compile(r"^(\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s*;)\s*(\S.*)$")
 
 
@@ -288,6 +292,7 @@ def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | No
     if year is None:
         year, month, day = _year_elsewhere(segments)
     volume, issue = normalise.volume_issue(first.get("volume"))
+    _quoted_title(first)
     journal = normalise.journal(first.get("journal"))
     container = normalise.journal(first.get("container-title"))
     kind = _kind(first, ids, journal, container)
@@ -296,7 +301,7 @@ def _fields(raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | No
         et_al=et_al,
         title=normalise.title(first.get("title")),
         journal=journal or container,
-        journal_abbrev=abbreviate(journal) if journal else None,
+        journal_abbrev=abbreviate(journal or container) if journal or kind == "article" and container else None,
         year=year,
         month=month,
         day=day,
@@ -322,11 +327,42 @@ def _year_elsewhere(segments: list[tuple[str, str]]) -> tuple[int | None, int | 
     return None, None, None
 
 
+_QUOTED_TITLE = re.compile(
+    r"^\s*(?P<q>['‘\"“])(?P<title>[^'’\"”]{8,}?[^\s'’\"”])['’\"”]\s*(?P<sep>[,.]?)\s+(?P<rest>\S.*)$"
+)
+
+
+def _quoted_title(first: dict[str, str]) -> None:
+    """Harvard's quoted title ends at its closing quote: "'Title', Journal (Place)" labelled
+    as one title gives the words after the quote back to the journal (before what the model
+    took for it, when that reads as the journal's own tail: '(San Diego, Calif.)', ': official
+    journal of ...')."""
+    m = _QUOTED_TITLE.match(first.get("title", ""))
+    if not m or len(re.findall(r"[A-Za-z]{2,}", m.group("title"))) < 2:
+        return
+    rest = m.group("rest").strip(" ,;:")
+    if not re.match(r"^[A-Z][a-z]", rest):  # what follows must read as a journal's name
+        return
+    journal = first.get("journal", "").strip()
+    if journal and not journal.startswith(("(", ":")):
+        if m.group("sep") != "," or first.get("container-title") is not None:
+            return  # '"Choosing Wisely" Campaign Outcomes': a quoted phrase opening the title
+        first["title"] = m.group("title")
+        first["journal"] = f"{rest} : {journal}" if journal[:1].islower() else rest
+        return
+    first["title"] = m.group("title")
+    if journal.startswith(":"):
+        journal = ": " + journal.lstrip(" :")
+    first["journal"] = f"{rest} {journal}".strip() if journal else rest
+
+
 def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None, container: str | None) -> str:
     if journal:
         return "article"
     if first.get("editor") or container and re.match(r"^\s*in\b", first.get("container-title", ""), re.I):
         return "chapter"
+    if container and first.get("volume") and first.get("pages") and not first.get("publisher"):
+        return "article"  # 'Proceedings of the National Academy of Sciences, 120(49), e2305772120.': a serial
     text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
     if first.get("publisher") or first.get("location") or first.get("edition"):
         return "report" if first.get("genre") or _REPORT.search(text) else "book"

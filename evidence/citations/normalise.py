@@ -151,7 +151,8 @@ def pages(text: str | None) -> str | None:
     text = clean(text, " .,;:()")
     if not text:
         return None
-    text = re.sub(r"^(?:pp?|pages?|s|art(?:icle)?(?:\s+no)?)\.?\s*(?=\w)", "", text, flags=re.I)
+    # 'S. 12' (Seite) loses its 'S.', but 'S172' is a supplement's page and keeps it
+    text = re.sub(r"^(?:(?:pp?|pages?|art(?:icle)?(?:\s+no)?)\.?\s*|s(?:\.\s*|\s+))(?=\w)", "", text, flags=re.I)
     text = text.split(":")[-1].strip() if re.match(r"^\d+\s*:\s*\S", text) else text
     text = _DASHES.sub("-", text)
     text = text.strip(" .,;:")
@@ -181,9 +182,8 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
         expanded.extend(p for p in re.split(r"\s+(?:and|&|und|y|et)\s+|^(?:and|&)\s+", piece) if p and p.strip(" .,"))
     names: list[str] = []
     pending: str | None = None
-    for piece in (p.strip() for p in expanded):
-        if not piece:
-            continue
+    expanded = [p.strip() for p in expanded if p.strip()]
+    for index, piece in enumerate(expanded):
         if "," in piece:  # "Smith, John A." inside a ;-separated list
             surname, _, given = piece.partition(",")
             names.append(_format(surname, given.split()))
@@ -205,7 +205,10 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
         if pending is not None:
             names.append(_surname_case(pending))
             pending = None
-        name = _one_name(words)
+        following = expanded[index + 1].split() if index + 1 < len(expanded) else []
+        # "Cabrera Garcia, J.": a two-word surname, inverted, its initials (with periods) next
+        inverted = following and "." in "".join(following) and all(_is_initials(w) for w in following)
+        name = None if inverted and not any(_is_initials(w) for w in words) else _one_name(words)
         if name is None:
             pending = piece
         else:

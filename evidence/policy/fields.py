@@ -93,7 +93,13 @@ def _labels_in(line: str) -> list[_Label]:
 
 
 def _clean(value: str) -> str:
+    """The value without its separator: a colon, a bar, dashes or dot leaders ('Number ..... 0547')."""
+    value = _LEADER.sub("", value)
     return value.strip(" \t:|–-*_").strip()
+
+
+_LEADER = re.compile(r"^\s*(?:\.{2,}|…+)[\s.…]*")
+_TABLE_RULE = re.compile(r"^[|:\-\s]+$")
 
 
 def _valid(field: str, value: str) -> str | None:
@@ -123,6 +129,9 @@ def header_fields(lines: list[str], limit: int = 400) -> dict[str, str]:
         if len(labels) == 1 and not _clean(line[labels[0].end :]) and not line[: labels[0].start].strip(" |*#"):
             k = _label_alone(nonblank, k, values)
             continue
+        if _table_header(line, labels):
+            k = _table_row(nonblank, k, labels, values)
+            continue
         for n, label in enumerate(labels):
             stop = labels[n + 1].start if n + 1 < len(labels) else len(line)
             value = _valid(label.field, line[label.end : stop])
@@ -130,6 +139,34 @@ def header_fields(lines: list[str], limit: int = 400) -> dict[str, str]:
                 values[label.field] = value
         k += 1
     return values
+
+
+def _table_header(line: str, labels: list[_Label]) -> bool:
+    """'| Effective Date | Last Review | Original Date |': a table row of labels, no values."""
+    if "|" not in line or len(labels) < 2:
+        return False
+    cells = [c.strip(" *_") for c in line.strip().strip("|").split("|")]
+    return all(not c or _labels_in(c) and not _clean(c[_labels_in(c)[0].end :]) for c in cells)
+
+
+def _table_row(nonblank: list[tuple[int, str]], k: int, labels: list[_Label], values: dict[str, str]) -> int:
+    """The values of a table's header row of labels: the next row (past a '|---|' rule), cell by cell."""
+    line = nonblank[k][1]
+    heads = [c.strip(" *_") for c in line.strip().strip("|").split("|")]
+    j = k + 1
+    while j < len(nonblank) and _TABLE_RULE.match(nonblank[j][1]):
+        j += 1
+    if j >= len(nonblank) or "|" not in nonblank[j][1]:
+        return k + 1
+    cells = [c.strip(" *_") for c in nonblank[j][1].strip().strip("|").split("|")]
+    for head, cell in zip(heads, cells, strict=False):
+        found = _labels_in(head)
+        if not found:
+            continue
+        value = _valid(found[0].field, cell)
+        if value and found[0].field not in values:
+            values[found[0].field] = value
+    return j + 1
 
 
 def _label_alone(nonblank: list[tuple[int, str]], k: int, values: dict[str, str]) -> int:
@@ -184,6 +221,11 @@ _ORGANISATION = re.compile(
     r"directorate|programme|medicaid|medicare)[®™]?$|^(?=.*\bblue\s+(?:cross|shield)\b)(?:\S+\s*){1,10}$",
     re.I,
 )
+# 'Medicaid and Health Choice', 'NC Medicaid', 'Medicare Advantage': a programme named above
+# the title (a few capitalised words, one of them Medicaid / Medicare / CHIP, nothing else)
+_PROGRAMME = re.compile(
+    r"^(?=.*\b(?i:medicaid|medicare|chip)\b)[A-Z][\w.&'’\-]*(?:\s+(?:[A-Z][\w.&'’\-]*|and|&|of)){0,5}$"
+)
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:medical|clinical|corporate\s+medical|payment|coverage|medicaid)\s+policy(?:\s+bulletin)?|"
     r"policy\s+(?:title|name)|subject|title|topic|(?:LCD|NCD)\s+title)\s*[:\-–]\s+(?=\S)",
@@ -211,7 +253,7 @@ def find_title(lines: list[str], is_section: object) -> str | None:
             return None
         if _CHROME.match(s) or _BREADCRUMB.search(s) and len(s.split()) <= 20 or _LABEL_ONLY.match(s):
             continue
-        if _ORGANISATION.match(s):  # the plan's or agency's name printed above the title
+        if _ORGANISATION.match(s) or _PROGRAMME.match(s):  # the plan's, agency's or programme's name
             continue
         if s.endswith((".", ":", ";", ",")) or len(s) < 4 or not re.search(r"[A-Za-z]{3}", s):
             continue

@@ -375,7 +375,7 @@ def markdown_text(text: str) -> str:
     """Render Markdown to HTML with markdown-it (CommonMark), then flatten like any page."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark")
+    md = MarkdownIt("commonmark").enable("table")  # GFM pipe tables: header fields sit in them
     # markdown-it leaves a javascript:/data: link as its literal source text, so the URL
     # would end up in a citation's title; accept every link: html_text keeps only its words.
     md.validateLink = lambda url: True

@@ -72,6 +72,7 @@ _CHROME_HINT = re.compile(
     re.I,
 )
 
+_DOI_IN = re.compile(r"\b10\.\d{4,9}/\S")  # a DOI: a piece of an entry, never a running footer
 _LINK_TAIL = re.compile(r"(?:doi\.org/|doi:|/)\S*$")
 _CAPITALISED = re.compile(r"[A-Z][a-z]")
 _HEADING_START = re.compile(r"^[#*_\s]*(?:[A-Z]|\d+\.?\s+[A-Z]|[IVX]+\.\s)")
@@ -97,8 +98,9 @@ _SOURCE_SHAPE = re.compile(
     r"department|center|centre|council|foundation"
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ\u0100-\u017f][\w'’`\-]*(?:\s+(?:van|von|de|der|den|del|da|di|la|le|du|dos|ten|ter)\b)?"
+_PARTICLE = r"(?:(?:van|von|de|der|den|del|della|da|di|la|le|du|dos|ten|ter|al|el)\s+){1,3}"
 _AUTHOR_START = re.compile(
-    rf"^(?:{_NAME}(?:[\s\-]{_NAME})?\s+(?:[A-Z]\.?\s?-?){{1,3}}(?:[,.;]|\s+(?:and|&)\s|\s+et\s+al)"
+    rf"^(?:{_PARTICLE}(?=[A-Z]))?(?:{_NAME}(?:[\s\-]{_NAME})?\s+(?:[A-Z]\.?\s?-?){{1,3}}(?:[,.;]|\s+(?:and|&)\s|\s+et\s+al)"
     rf"|{_NAME}(?:[\s\-]{_NAME})?,\s+(?:[A-Z][a-z]+\s+)?(?:[A-Z]\.\s?){{1,3}}"
     rf"|(?:[A-Z]\.\s?){{1,3}}\s*{_NAME},"
     rf"|[A-Z][A-Z'\-]+,?\s+[A-Z]{{1,3}}[,.]"
@@ -256,6 +258,8 @@ def chrome_lines(lines: list[str]) -> set[int]:
             continue
         if len(s) > 160 or _NUMBER_ALONE.match(s) or _NUMBERED.match(s) or _CITATION_PIECE.search(s):
             continue
+        if _DOI_IN.search(s):
+            continue
         if author_start(s) or is_reference_heading(s) or is_stop_heading(s) or looks_like_citation(s):
             continue
         where.setdefault(re.sub(r"\s+", " ", re.sub(r"\d+", "#", s.lower())), []).append(i)
@@ -394,7 +398,7 @@ def _list_from(lines: list[str], start: int, chrome: set[int]) -> ReferenceList:
             continue
         if heading_shaped(s) and not _NUMBERED.match(s) and not _NUMBER_ALONE.match(s):
             current = _current_text(content)
-            if current and not complete(current) and not s.endswith(":"):
+            if current and (not complete(current) or _AUTHOR_YEAR_HEAD.search(current[-300:])) and not s.endswith(":"):
                 content.append(("line", s))  # a wrapped title line, e.g. 'CLINICAL PRACTICE'
             elif _citation_follows(lines, i + 1, chrome):
                 content.append(("group", heading_text(s)))
@@ -594,17 +598,33 @@ def _unnumbered(content: list[tuple[str, str]]) -> list[RawEntry]:
 
 
 def _starts_unnumbered(current: str, line: str, after_blank: bool) -> bool:
+    """Whether `line` begins a new entry of an unnumbered list, the entry so far being `current`.
+
+    Never after an author-year head alone ('Smith, J. A. (2020).': the title follows), nor
+    before a line that reads as the source part of an author-year entry ('Behaviour, 161(1),
+    71–87.'); a surname particle ('van den Berg FF') is not a lower-case continuation; a
+    line ending in a DOI or URL is complete; one line per entry needs the line to be one."""
     if not current:
         return True
-    continuation = bool(_CONTINUATION.match(line))
+    if _AUTHOR_YEAR_HEAD.search(current[-300:]) or _SOURCE_LINE.match(line):
+        return False
+    continuation = bool(_CONTINUATION.match(line)) and not author_start(line)
     if after_blank:
         end = current.rstrip()[-1:]
-        if continuation or not (end in (".", ")", "]") or end.isdigit()):
+        if continuation or not (end in (".", ")", "]") or end.isdigit() or complete(current)):
             return False
         return complete(current) or author_start(line)
     if continuation or not complete(current):
         return False
+    if len(line) < 60 and not _YEAR.search(line) and not author_start(line) and not _has_ident(line):
+        return False  # 'Wolters Kluwer.': the end of the entry before, not an entry
     return author_start(line) or strongly_complete(current)
+
+
+# 'Smith, J. A., & Doe, B. (2020).' (or '(2020, March 3).'): an author-year entry's head
+_AUTHOR_YEAR_HEAD = re.compile(r"(?:^|[.,&]\s|[A-Z]\.)\s*\((?:19|20)\d\d[a-z]?(?:,[^()]{1,20})?\)\.?\s*$")
+# 'Behaviour, 161(1), 71–87.': a journal, volume (issue), pages starting a line
+_SOURCE_LINE = re.compile(r"^[A-Z][\w&:.'’\- ]{0,120}?,\s*\d{1,5}(?:\s*\([\w\-– ]{1,15}\))?,\s*[eA-Z]?\d")
 
 
 def join_wrapped(lines: list[str]) -> str:
