@@ -3,6 +3,7 @@
 
 Pages: `/` (every policy), `/policies/<id>` (the evidence report), `/policies/<id>/screen`
 (screening). API: `/api/policies`, `/api/policies/<id>/candidates`,
+`/api/policies/<id>/candidates/<pmid>` (one record with its abstract and marked terms),
 `POST /api/policies/<id>/decisions`, `POST /api/policies/<id>/resolutions` (the third decision
 on a conflict), `POST /api/policies/<id>/undo`.
 """
@@ -125,6 +126,11 @@ def create_app(
         return JSON(_filter(view, request.query_params))
 
     @timed
+    def api_candidate(request: Request) -> Response:
+        pid, pmid = request.path_params["policy"], request.path_params["pmid"]
+        return JSON(backend.candidate(ws.engine, pid, pmid, reviewer=ws.reviewer))
+
+    @timed
     def decide(request: Request, body: dict[str, Any], resolve: bool = False) -> Response:
         pmid, decision = body.get("pmid"), body.get("decision")
         if not isinstance(pmid, str) or not isinstance(decision, str):
@@ -154,6 +160,7 @@ def create_app(
         Route("/policies/{policy}/screen", screen),
         Route("/api/policies", api_policies),
         Route("/api/policies/{policy}/candidates", api_candidates),
+        Route("/api/policies/{policy}/candidates/{pmid}", api_candidate),
         Route("/api/policies/{policy}/decisions", api_decide, methods=["POST"]),
         Route("/api/policies/{policy}/resolutions", api_resolve, methods=["POST"]),
         Route("/api/policies/{policy}/undo", api_undo, methods=["POST"]),
