@@ -77,6 +77,9 @@ def test_api_lists_policies_and_candidates(served):
     assert first["pmid"] == FIRST and first["authors"][0] == "Okafor CN" and first["abstract"]
     page = _api(served, "/api/policies/gene-pad/candidates", params={"design": "rct", "limit": "1"}).json()
     assert [c["pmid"] for c in page["candidates"]] == [CANDIDATES[1][0]]
+    words = _api(served, "/api/policies/gene-pad/candidates", params={"q": "Revascularised META", "detail": "0"})
+    lean = words.json()["candidates"]
+    assert [c["pmid"] for c in lean] == [FIRST] and "abstract" not in lean[0] and lean[0]["first_author"] == "Okafor CN"
 
 
 def test_one_candidate_has_its_abstract_with_the_policys_terms_marked(served):

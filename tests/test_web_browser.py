@@ -194,6 +194,13 @@ def test_filters_narrow_the_list(store, browser, tmp_path):
         _wait(browser, lambda d: len(_row_states(d)) == 4)
         Select(browser.find_element("id", "f-year")).select_by_value("2026")
         _wait(browser, lambda d: set(_row_states(d)) == {CANDIDATES[0][0], CANDIDATES[3][0]})
+        Select(browser.find_element("id", "f-year")).select_by_value("")
+        Select(browser.find_element("id", "f-decision")).select_by_value("")
+        words = browser.find_element("id", "f-text")
+        words.send_keys("revascularised")  # in the abstracts only: the server finds it
+        _wait(browser, lambda d: len(_row_states(d)) == 5)
+        words.send_keys(" meta")
+        _wait(browser, lambda d: list(_row_states(d)) == [CANDIDATES[0][0]])
 
 
 def test_a_cross_site_form_post_changes_nothing(store, browser, tmp_path, cli):

@@ -253,6 +253,28 @@ def candidate(
         return row
 
 
+def search(engine: Engine, policy_id: str, text: str) -> list[str]:
+    """The PMIDs of the current cycle's candidates whose title, abstract, journal, authors or
+    PMID hold every word of `text` (case-insensitive), for the screen page's word filter: its
+    list has no abstracts to look in."""
+    words = text.lower().split()
+    with Session(engine) as session:
+        cycle = _current_cycle(session, policy_id)
+        stmt = (
+            select(m.Candidate.pmid, m.Article.title, m.Article.abstract, m.Article.journal,  # type: ignore[call-overload]
+                   m.Article.journal_iso, m.Article.authors)
+            .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)
+            .where(m.Candidate.cycle_id == cycle.id)
+        )  # fmt: skip
+        found = []
+        for r in session.exec(stmt):
+            names = " ".join(_author_name(au) for au in r.authors or [])
+            hay = " ".join(x or "" for x in (r.title, r.abstract, r.journal, r.journal_iso, names, r.pmid)).lower()
+            if all(w in hay for w in words):
+                found.append(r.pmid)
+        return found
+
+
 def highlight_terms(session: Session, policy: m.Policy) -> dict[str, list[str]]:
     """The words the screen page marks: the policy's intervention terms, and its condition
     (the phrases the derived search uses, and their distinctive words). Without the MeSH

@@ -122,8 +122,13 @@ def create_app(
     @timed
     def api_candidates(request: Request) -> Response:
         pid = request.path_params["policy"]
-        view = backend.candidates(ws.engine, pid, reviewer=ws.reviewer)
-        return JSON(_filter(view, request.query_params))
+        params = request.query_params
+        detail = params.get("detail", "1") not in ("0", "false", "no")
+        view = backend.candidates(ws.engine, pid, reviewer=ws.reviewer, detail=detail)
+        if params.get("q", "").strip():
+            hits = set(backend.search(ws.engine, pid, params["q"]))
+            view = {**view, "candidates": [r for r in view["candidates"] if r["pmid"] in hits]}
+        return JSON(_filter(view, params))
 
     @timed
     def api_candidate(request: Request) -> Response:
@@ -230,7 +235,9 @@ def _text(body: dict[str, Any], key: str) -> str | None:
 
 
 def _filter(view: dict[str, Any], params: Any) -> dict[str, Any]:
-    """?pmid=, ?decision=, ?design=, ?year= narrow the list; ?limit= and ?offset= page it."""
+    """?pmid=, ?decision=, ?design=, ?year= narrow the list (and ?q=, words in the title,
+    abstract, journal or authors, before it is called); ?limit= and ?offset= page it;
+    ?detail=0 leaves out abstracts and author lists."""
     rows = view["candidates"]
     if params.get("pmid"):
         rows = [r for r in rows if r["pmid"] == params["pmid"]]

@@ -86,6 +86,13 @@ def _row(r: dict[str, Any], position: int) -> dict[str, Any]:
     return row
 
 
+def search(engine: Engine, policy_id: str, text: str) -> list[str]:
+    """The candidates whose title, abstract, journal, authors or PMID hold every word."""
+    from evidence.services.screening import search as find
+
+    return find(engine, policy_id, text)
+
+
 def candidate(engine: Engine, policy_id: str, pmid: str, reviewer: str | None = None) -> dict[str, Any]:
     """One candidate with its abstract, every author and the policy's terms marked in its title
     and abstract (GET /api/policies/<id>/candidates/<pmid>): what the screen page loads for

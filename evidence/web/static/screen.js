@@ -53,12 +53,14 @@
 
   function applyFilters(keepPmid) {
     const design = $("f-design").value, year = $("f-year").value, decision = $("f-decision").value;
-    const words = $("f-text").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const text = $("f-text").value.trim().toLowerCase();
+    const words = text.split(/\s+/).filter(Boolean);
+    const hits = textHits && textHits.text === text ? textHits.pmids : null;
     visible = rows.filter((r) =>
       (!design || (r.design || "unknown") === design) &&
       (!year || String(r.year || "") === year) &&
       (!decision || state(r) === decision) &&
-      (!words.length || words.every((w) => haystack(r).includes(w))));
+      (!words.length || (hits ? hits.has(r.pmid) : words.every((w) => haystack(r).includes(w)))));
     const order = $("f-order").value;
     if (order === "design") {
       visible.sort((a, b) => designRank(a.design) - designRank(b.design) || (b.year || 0) - (a.year || 0) || a.position - b.position);
@@ -74,6 +76,29 @@
       : `${visible.length} of ${rows.length} candidates`;
     list.scrollTop = Math.max(0, current * ROW_H - list.clientHeight / 2);
     render();
+  }
+
+  /* The list has no abstracts: what it shows is filtered at once, then the server says which
+     candidates hold the words anywhere (abstracts, every author) and the list follows. */
+  let textHits = null;  // {text, pmids} the server's answer for the words typed
+  let textTimer = 0;
+
+  function askServer() {
+    clearTimeout(textTimer);
+    const text = $("f-text").value.trim().toLowerCase();
+    if (!text) { textHits = null; return; }
+    textTimer = setTimeout(async () => {
+      try {
+        const response = await fetch(`${api("candidates")}?detail=0&q=${encodeURIComponent(text)}`, {
+          credentials: "same-origin", headers: { "X-Evidence-Token": token },
+        });
+        if (!response.ok) return;
+        const pmids = new Set((await response.json()).candidates.map((c) => c.pmid));
+        if ($("f-text").value.trim().toLowerCase() !== text) return;  // typed on since
+        textHits = { text, pmids };
+        applyFilters(visible[current] && visible[current].pmid);
+      } catch (err) { /* the list filtered on what it shows stays */ }
+    }, 250);
   }
 
   function haystack(r) {
@@ -391,7 +416,10 @@
       list.focus();  // the keys screen again at once
     });
   }
-  $("f-text").addEventListener("input", () => applyFilters(visible[current] && visible[current].pmid));
+  $("f-text").addEventListener("input", () => {
+    applyFilters(visible[current] && visible[current].pmid);
+    askServer();
+  });
 
   if (hasScores) $("f-order").querySelector('option[value="rank"]').textContent = "relevance";
   if (!open) document.querySelectorAll("#decide button").forEach((b) => { b.disabled = true; });
