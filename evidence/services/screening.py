@@ -97,22 +97,29 @@ def _authors(a: Any) -> list[str]:
 
 def _first_author(a: Any) -> tuple[str | None, bool]:
     """(the first author's name, whether more follow), from the SQL-extracted name parts."""
-    name = _author_name({"last": a.first_last, "initials": a.first_initials,
-                         "collective": a.first_collective})  # fmt: skip
+    if a.first_collective:
+        return a.first_collective, a.second_author is not None
+    name = f"{a.first_last or ''} {a.first_initials or ''}".strip()
     return name or None, a.second_author is not None
+
+
+_UNDECIDED = agree.outcome([])
 
 
 def _row(
     c: Any, votes: list[agree.Vote], required: int, reviewer: str | None, detail: bool = True
 ) -> dict[str, Any]:
     """One candidate as a dict; `c` is a row of _CANDIDATE + _LISTED (+ _DETAIL when the
-    abstract and every author are wanted)."""
-    result = agree.outcome(votes, required)
-    current = agree.current_votes(votes)
-    mine = current.get(reviewer) if reviewer else None
-    # blinded until every required reviewer has decided (or a third person resolved it)
-    visible = required <= 1 or result.status in ("agreed", "conflict", "resolved")
-    shown = list(current.values()) if visible else ([mine] if mine else [])
+    abstract and every author are wanted). Built 2,000 times for a page: no vote, no work."""
+    if votes:
+        result = agree.outcome(votes, required)
+        current = agree.current_votes(votes)
+        mine = current.get(reviewer) if reviewer else None
+        # blinded until every required reviewer has decided (or a third person resolved it)
+        visible = required <= 1 or result.status in ("agreed", "conflict", "resolved")
+        shown = list(current.values()) if visible else ([mine] if mine else [])
+    else:
+        result, mine, shown = _UNDECIDED, None, []
     first, et_al = _first_author(c)
     row = {
         "pmid": c.pmid,
@@ -125,7 +132,7 @@ def _row(
         "level": c.level,
         "decision": c.decision,
         "reason": c.reason,
-        "reason_label": REASON_LABELS.get(c.reason or ""),
+        "reason_label": REASON_LABELS.get(c.reason) if c.reason else None,
         "note": c.reason_text,
         "decided_at": c.decided_at,
         "status": result.status,
