@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -280,6 +280,14 @@ def search(engine: Engine, policy_id: str, text: str) -> list[str]:
             if all(w in hay for w in words):
                 found.append(r.pmid)
         return found
+
+
+def screen_terms(engine: Engine, policy_id: str) -> dict[str, Any]:
+    """The policy's title and the words the screen page marks (see `highlight_terms`), without
+    reading its references as `show_policy` does."""
+    with Session(engine) as session:
+        policy = get_policy(session, policy_id)
+        return {"policy": policy.id, "title": policy.title, "terms": highlight_terms(session, policy)}
 
 
 def highlight_terms(session: Session, policy: m.Policy) -> dict[str, list[str]]:
@@ -574,7 +582,9 @@ def _refresh_ranking(engine: Engine, policy_id: str) -> None:
         if cycle.status != "open":
             return
         last = cycle.counts.get("ranking")
-        n = len(session.exec(select(m.Candidate.id).where(m.Candidate.cycle_id == cycle.id)).all())
+        n = session.exec(
+            select(func.count()).select_from(m.Candidate).where(m.Candidate.cycle_id == cycle.id)
+        ).one()
         settled = _settled_count(session, cycle.id)  # type: ignore[arg-type]
     if last and last.get("candidates") == n and abs(settled - last.get("decisions", 0)) < RETRAIN_EVERY:
         return

@@ -48,13 +48,9 @@ def exclusion_reasons() -> list[dict[str, str]]:
 def search_terms(engine: Engine, policy_id: str) -> dict[str, list[str]]:
     """The words the screen page highlights: the policy's intervention terms, and its condition
     (the phrases the derived search uses, and their distinctive words)."""
-    from sqlmodel import Session
+    from evidence.services.screening import screen_terms
 
-    from evidence.services.policy import get_policy
-    from evidence.services.screening import highlight_terms
-
-    with Session(engine) as session:
-        return highlight_terms(session, get_policy(session, policy_id))
+    return screen_terms(engine, policy_id)["terms"]
 
 
 def candidates(
@@ -153,9 +149,9 @@ def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> 
     """Everything the screen page shows: the policy, its cycle's candidates (the list: no
     abstracts), the first record in full, the words to highlight, the exclusion reasons and
     the filters' choices."""
-    from evidence.services.policy import show_policy
+    from evidence.services.screening import screen_terms
 
-    policy = show_policy(engine, policy_id)
+    policy = screen_terms(engine, policy_id)
     view = candidates(engine, policy_id, reviewer=reviewer, detail=False)
     rows = view["candidates"]
     first = rows[0]["pmid"] if rows else None
@@ -165,7 +161,7 @@ def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> 
         # the record shown first comes with the page; the others load when shown
         "current": candidate(engine, policy_id, first, reviewer=reviewer) if first else None,
         "title": policy["title"],
-        "terms": search_terms(engine, policy_id),
+        "terms": policy["terms"],
         "reasons": exclusion_reasons(),
         "designs": sorted({r.get("design") or "unknown" for r in rows}, key=_design_rank),
         "design_order": list(review_service.DESIGN_RANK),
