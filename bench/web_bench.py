@@ -175,8 +175,9 @@ def _browser_times(url: str, runs: int, profile: Path) -> dict[str, list[float]]
                 times.setdefault(label, []).append(driver.execute_script(_LOADED))
                 if label != "screen":
                     continue
-                shown = driver.execute_script(
-                    "return document.getElementById('record').dataset.pmid ? performance.now() : null;"
+                shown = driver.execute_script(  # the mark screen.js sets once it drew the record
+                    "const m = performance.getEntriesByName('evidence:first-record')[0];"
+                    "return document.getElementById('record').dataset.pmid && m ? m.startTime : null;"
                 )
                 if shown is None:
                     raise SystemExit("the screen page showed no record")

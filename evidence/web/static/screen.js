@@ -425,4 +425,5 @@
   if (!open) document.querySelectorAll("#decide button").forEach((b) => { b.disabled = true; });
   applyFilters();
   list.focus();
+  performance.mark("evidence:first-record");  // the list and the first record are drawn (bench/web_bench.py)
 })();
