@@ -68,11 +68,23 @@ def source_key(article: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def article_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The abstract's trial facts as a plain dict (None without an abstract).
-
-    The evidence table's row reads this dict (`evidence.report.table`); see `TrialFacts`.
+def article_facts(article: dict[str, Any]) -> dict[str, Any]:
+    """Everything the report reads off one abstract, as the store keeps it:
+    `trial` (`trial_facts` as a dict, None without an abstract; the evidence table's row) and
+    the readers the direct-evidence section uses (`included_studies`, `sample_size`).
     Values are JSON-native (lists, not tuples), so a stored copy reads back equal."""
+    from evidence.extract import included_studies, sample_size
+
+    abstract = str(article.get("abstract") or "")
+    return {
+        "trial": trial_facts_dict(article),
+        "included_studies": included_studies(abstract),
+        "sample_size": sample_size(abstract),
+    }
+
+
+def trial_facts_dict(article: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The abstract's trial facts as a plain dict (None without an abstract); see `TrialFacts`."""
     if not article or not article.get("abstract"):
         return None
     from evidence.extract import infer_finding, sample_size, trial_facts

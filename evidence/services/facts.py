@@ -44,7 +44,7 @@ def stored_rows(conn: Any, pmids: Iterable[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def facts_for(conn: Any, articles: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
+def facts_for(conn: Any, articles: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """{pmid: facts} for these articles (plain dicts with title, abstract, abstract_sections):
     the stored facts where they still hold, else computed now (and not stored)."""
     stored = stored_rows(conn, articles)

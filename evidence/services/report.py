@@ -105,7 +105,8 @@ def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[st
     out = []
     for inc in included:
         a = articles.get(inc["pmid"])
-        out.append({**inc, "doi": a["doi"] if a else None, "facts": facts.get(inc["pmid"])})
+        doc = facts.get(inc["pmid"]) or {}
+        out.append({**inc, "doi": a["doi"] if a else None, "facts": doc.get("trial")})
     return out
 
 
@@ -217,10 +218,12 @@ def _reference_input(
     unresolved: dict[str, str],
     tag: dict[str, Any] | None,
     citation_flags: list[dict[str, str]],
-    facts: dict[str, dict[str, Any] | None],
+    facts: dict[str, dict[str, Any]],
 ) -> ReferenceInput:
     pmid = r.pmid or r.matched_pmid
     article = articles.get(pmid) if pmid else None
+    direct_study = tag is not None and tag["design"] in FACT_DESIGNS and r.role == "direct"
+    doc = facts.get(pmid) if pmid and direct_study else None  # the stored abstract facts
     flags: list[dict[str, Any]] = list(citation_flags)
     if article is not None:
         flags += [
@@ -242,9 +245,8 @@ def _reference_input(
         tag=dict(tag) if tag else None,
         flags=flags,
         doi=(article["doi"] if article else None) or r.doi,
-        facts=facts.get(pmid)
-        if pmid and tag is not None and tag["design"] in FACT_DESIGNS and r.role == "direct"
-        else None,
+        facts=doc.get("trial") if doc else None,
+        abstract_reads=doc,
     )
 
 
