@@ -73,7 +73,7 @@ def refresh_facts(engine: Any, pmids: Iterable[str]) -> int:
     rows were written (0 when every stored row still holds: tagging again with nothing new
     writes nothing). The abstracts are read outside any write transaction; a row written by a
     concurrent run is harmless, since each row carries the key of the text it was read from."""
-    from evidence.store import transaction
+    from evidence.store import in_transaction
     from evidence.store.models import ArticleFacts, utcnow
     from evidence.store.upsert import upsert
 
@@ -89,10 +89,12 @@ def refresh_facts(engine: Any, pmids: Iterable[str]) -> int:
         for pmid, a in articles.items()
         if not fresh(stored.get(pmid), a)
     ]
+    def write(session: Any) -> None:  # re-run whole when it clashes with a concurrent writer
+        for start in range(0, len(rows), CHUNK):
+            upsert(session, ArticleFacts, rows[start : start + CHUNK], ["pmid"])
+
     if rows:
-        with transaction(engine) as session:
-            for start in range(0, len(rows), CHUNK):
-                upsert(session, ArticleFacts, rows[start : start + CHUNK], ["pmid"])
+        in_transaction(engine, write)
     return len(rows)
 
 
