@@ -208,31 +208,26 @@ _POS = [f"pos={k}" for k in range(10)]
 _SENT = [f"sent={k}" for k in range(7)]
 
 
-def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
-    """One feature list per token."""
-    n = len(tokens)
-    entries = [_entry(t.text) for t in tokens]
-    chunks = _chunks(entries)
-    out: list[list[str]] = []
+def entries_of(tokens: Sequence[Token]) -> list[_Entry]:
+    return [_entry(t.text) for t in tokens]
+
+
+def position_features(entries: list[_Entry]) -> list[list[str]]:
+    """Per token, the features that depend on where it stands in the sequence (its chunk, its
+    relative position, the sentences before it, the brackets/italics/quotes it is inside,
+    whether a year came before, BOS/EOS) -- everything but what the token and its neighbours
+    look like. Few distinct combinations occur, which `scorer.py` exploits."""
+    n = len(entries)
+    out = _chunks(entries)
     sentence = 0
     paren = 0
     star = quote = year_seen = False
     for i, e in enumerate(entries):
-        f = e.own + chunks[i]
-        f.append(_POS[10 * i // n])
-        f.append(_SENT[min(sentence, 6)])
+        f = out[i] + [_POS[10 * i // n], _SENT[min(sentence, 6)]]
         if i == 0:
             f.append("BOS")
-        else:
-            f += entries[i - 1].prev
-            if i > 1:
-                f += entries[i - 2].prev2
         if i == n - 1:
             f.append("EOS")
-        else:
-            f += entries[i + 1].next
-            if i + 2 < n:
-                f += entries[i + 2].next2
         if paren or e.parens > 0:
             f.append("inparen")
         if star or e.opens_star:
@@ -241,7 +236,7 @@ def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
             f.append("inquote")
         if year_seen:
             f.append("afteryear")
-        out.append(f)
+        out[i] = f
         paren = max(0, paren + e.parens)
         if e.star:
             star = not star
@@ -253,4 +248,24 @@ def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
             year_seen = True
         if e.sentence_end:
             sentence += 1
+    return out
+
+
+def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
+    """One feature list per token (crfsuite's input): what the token looks like, what its two
+    neighbours on each side look like, and where it stands."""
+    n = len(tokens)
+    entries = entries_of(tokens)
+    out: list[list[str]] = []
+    for i, (e, where) in enumerate(zip(entries, position_features(entries), strict=True)):
+        f = e.own + where
+        if i > 0:
+            f += entries[i - 1].prev
+            if i > 1:
+                f += entries[i - 2].prev2
+        if i < n - 1:
+            f += entries[i + 1].next
+            if i + 2 < n:
+                f += entries[i + 2].next2
+        out.append(f)
     return out
