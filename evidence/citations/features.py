@@ -50,6 +50,7 @@ def set_journal_words(words: frozenset[str]) -> None:
     global journal_words
     journal_words = words
     _CACHE.clear()
+    _NEAR.clear()
 
 
 def _shape(text: str) -> str:
@@ -127,10 +128,6 @@ def _own(text: str) -> list[str]:
 
 class _Entry(NamedTuple):
     own: list[str]
-    prev: list[str]  # as seen from the next token
-    next: list[str]  # as seen from the previous token
-    prev2: list[str]
-    next2: list[str]
     parens: int  # opening minus closing brackets
     star: bool  # toggles *italics*
     quote_open: bool
@@ -148,15 +145,9 @@ def _entry(text: str) -> _Entry:
     hit = _CACHE.get(text)
     if hit is None:
         own = _own(text)
-        near = [f for f in own if not f.startswith(("p2=", "s2="))]
-        far = [own[0]] + [f for f in own if f in ("year", "initials", "num", "month", "jw")]
         bare = text.rstrip(".,;:")
         hit = _Entry(
             own,
-            ["-1" + f for f in near],
-            ["+1" + f for f in near],
-            ["-2" + f for f in far],
-            ["+2" + f for f in far],
             text.count("(") + text.count("[") - text.count(")") - text.count("]"),
             len(_STARS.findall(text)) % 2 == 1,
             text[0] in '“"‘' and not bare.endswith(("”", '"', "’")),
@@ -172,6 +163,33 @@ def _entry(text: str) -> _Entry:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
         _CACHE[text] = hit
+    return hit
+
+
+class _Near(NamedTuple):
+    """What a token adds to its neighbours' features: `prev` to the next token's, `next` to
+    the previous token's, `prev2` / `next2` two away. (scorer.py derives the same from `own`.)"""
+
+    prev: list[str]
+    next: list[str]
+    prev2: list[str]
+    next2: list[str]
+
+
+_NEAR: dict[str, _Near] = {}
+
+
+def _near(text: str, own: list[str]) -> _Near:
+    hit = _NEAR.get(text)
+    if hit is None:
+        near = [f for f in own if not f.startswith(("p2=", "s2="))]
+        far = [own[0]] + [f for f in own if f in ("year", "initials", "num", "month", "jw")]
+        hit = _Near(
+            ["-1" + f for f in near], ["+1" + f for f in near], ["-2" + f for f in far], ["+2" + f for f in far]
+        )
+        if len(_NEAR) > _CACHE_LIMIT:
+            _NEAR.clear()
+        _NEAR[text] = hit
     return hit
 
 
@@ -256,16 +274,17 @@ def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
     neighbours on each side look like, and where it stands."""
     n = len(tokens)
     entries = entries_of(tokens)
+    near = [_near(t.text, e.own) for t, e in zip(tokens, entries, strict=True)]
     out: list[list[str]] = []
     for i, (e, where) in enumerate(zip(entries, position_features(entries), strict=True)):
         f = e.own + where
         if i > 0:
-            f += entries[i - 1].prev
+            f += near[i - 1].prev
             if i > 1:
-                f += entries[i - 2].prev2
+                f += near[i - 2].prev2
         if i < n - 1:
-            f += entries[i + 1].next
+            f += near[i + 1].next
             if i + 2 < n:
-                f += entries[i + 2].next2
+                f += near[i + 2].next2
         out.append(f)
     return out

@@ -85,6 +85,18 @@ class Scorer:
         self.blocks = np.zeros((len(base) + 1, 5, n))  # the last row: an unknown feature
         self.blocks[names, kinds] = self.weights[rows]
         self.base = base
+        zero = len(attributes)
+
+        def rows(*names: str):  # type: ignore[no-untyped-def]
+            return np.array([self.row.get(a, zero) for a in names], dtype=np.intp)
+
+        self._row = {
+            "cl": rows("cl=1", *features._CL[1:], "cl=9"),
+            "cend": rows(*(f"cend={k}" for k in range(6))),
+            "pos": rows(*features._POS),
+            "sent": rows(*features._SENT),
+            **{name: self.row.get(name, zero) for name in _ALONE},
+        }
         self._np = np
         self._reset()
 
@@ -95,20 +107,7 @@ class Scorer:
         # per token text: what it scores itself, and adds to the token after it (-1), before
         # it (+1), two after (-2), two before (+2)
         self._tokens = np.zeros((1024, 5, n))
-        self._where: dict[tuple[str, ...], int] = {}
-        self._wheres = np.zeros((256, n))
-
-    def _sums(self, groups: list[list[str]]):  # type: ignore[no-untyped-def]
-        """The summed weights of each group of attribute names, in one array operation."""
-        zero = len(self.weights) - 1
-        flat: list[int] = []
-        starts: list[int] = []
-        get = self.row.get
-        for names in groups:
-            starts.append(len(flat))
-            flat.append(zero)  # every group non-empty
-            flat.extend(r for r in map(get, names) if r is not None)
-        return self._np.add.reduceat(self.weights[flat], starts, axis=0)
+        self._flags = np.zeros((1024, len(_FLAGS)), dtype=np.int64)
 
     def _blocks(self, owns: list[list[str]]):  # type: ignore[no-untyped-def]
         """Per token, its (5, labels) block: the summed blocks of its own features."""
@@ -134,19 +133,10 @@ class Scorer:
             sums = self._blocks([e.own for e in new.values()])
             self._tokens = _room(self._np, self._tokens, first + len(new))
             self._tokens[first : first + len(new)] = sums
+            self._flags = _room(self._np, self._flags, first + len(new))
+            self._flags[first : first + len(new)] = [_flags_of(e) for e in new.values()]
             ids.update((t, first + k) for k, t in enumerate(new))
         return [ids[t] for t in texts]
-
-    def _where_ids(self, wheres: list[list[str]]) -> list[int]:
-        ids = self._where
-        keys = [tuple(w) for w in wheres]
-        new = {k: None for k in keys if k not in ids}
-        if new:
-            first = len(ids)
-            self._wheres = _room(self._np, self._wheres, first + len(new))
-            self._wheres[first : first + len(new)] = self._sums([list(k) for k in new])
-            ids.update((k, first + i) for i, k in enumerate(new))
-        return [ids[k] for k in keys]
 
     def label(self, sequences: Sequence[Sequence[str]]) -> list[list[str]]:
         """One label per token of each sequence of token texts."""
@@ -164,35 +154,85 @@ class Scorer:
     def _emissions(self, sequences: list[Sequence[str]]) -> np.ndarray:
         """(batch, longest, labels) state scores, zero past each sequence's end."""
         np = self._np
-        width = max(map(len, sequences))
-        tok = np.zeros((len(sequences), width + 4), dtype=np.intp)  # 2 columns of padding each side
-        where = np.zeros((len(sequences), width), dtype=np.intp)
         texts = [t for seq in sequences for t in seq]
         entries = [features._entry(t) for t in texts]
-        token_ids = self._token_ids(texts, entries)
-        wheres: list[list[str]] = []
-        at = 0
-        for seq in sequences:
-            wheres += features.position_features(entries[at : at + len(seq)])
-            at += len(seq)
-        where_ids = self._where_ids(wheres)
-        at = 0
-        for b, seq in enumerate(sequences):
-            tok[b, 2 : 2 + len(seq)] = token_ids[at : at + len(seq)]
-            where[b, : len(seq)] = where_ids[at : at + len(seq)]
-            at += len(seq)
+        ids = np.array(self._token_ids(texts, entries), dtype=np.intp)
         lengths = np.array([len(s) for s in sequences])
-        inside = np.arange(width)[None, :] < lengths[:, None]
+        seq = np.repeat(np.arange(len(sequences)), lengths)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        local = np.arange(len(texts)) - starts[seq]
+        n = lengths[seq]
         t = self._tokens
-        mid = tok[:, 2 : 2 + width]
-        emit = t[mid, 0] + self._wheres[where]
-        # a neighbour outside the sequence adds nothing (its column holds id 0: mask it)
-        for shift, kind in ((-1, 1), (1, 2), (-2, 3), (2, 4)):
-            near = tok[:, 2 + shift : 2 + shift + width]
-            pos = np.arange(width)[None, :] + shift
-            ok = inside & (pos >= 0) & (pos < lengths[:, None])
-            emit += t[near, kind] * ok[:, :, None]
-        return emit * inside[:, :, None]
+        emit = t[ids, 0] + self._positions(entries, self._flags[ids], seq, starts, local, n)
+        for shift, kind in ((1, 1), (2, 3)):  # what the tokens before add
+            ok = local >= shift
+            emit[shift:] += t[ids[:-shift], kind] * ok[shift:, None]
+        for shift, kind in ((1, 2), (2, 4)):  # what the tokens after add
+            ok = local < n - shift
+            emit[:-shift] += t[ids[shift:], kind] * ok[:-shift, None]
+        out = np.zeros((len(sequences), int(lengths.max()), emit.shape[1]))
+        out[seq, local] = emit
+        return out
+
+    def _positions(self, entries, flags, seq, starts, local, n):  # type: ignore[no-untyped-def]
+        """`features.position_features`, for a whole batch at once, as summed weights."""
+        np = self._np
+        w, f = self.weights, self._row
+        last = local == n - 1
+
+        def before(x):  # type: ignore[no-untyped-def]
+            """How many of the sequence's tokens before each token have `x`."""
+            c = np.cumsum(x) - x
+            return c - c[starts[seq]]
+
+        # chunks: runs up to a token ending in . , ; : ) ] (or the sequence's end)
+        ends = flags[:, _CHUNK_END].astype(bool) | last
+        chunk = np.cumsum(ends) - ends  # a chunk id, unique across the batch
+        size = np.bincount(chunk)[chunk]
+        jw = np.bincount(chunk, weights=flags[:, _JW])[chunk]
+        first_chunk = chunk[starts[seq]]
+        total = chunk[starts[seq] + n - 1] - first_chunk + 1
+        k = chunk - first_chunk
+        end_at = np.flatnonzero(ends)
+        after = np.minimum(end_at + 1, len(flags) - 1)
+        next_num = flags[after, _NUMERIC].astype(bool) & ~last[end_at]
+        emit = w[f["cl"][np.minimum(size, 9)]] + w[f["cend"][np.minimum(total - 1 - k, 5)]]
+        emit += w[f["cjw"]] * (2 * jw >= size)[:, None]
+        emit += w[f["cnextnum"]] * next_num[chunk][:, None]
+        cfirst = np.ones(len(flags), dtype=bool)
+        cfirst[1:] = ends[:-1]
+        emit += w[f["cfirst"]] * cfirst[:, None]
+        emit += w[f["pos"][10 * local // n]]
+        emit += w[f["sent"][np.minimum(before(flags[:, _SENTENCE_END]), 6)]]
+        emit += w[f["BOS"]] * (local == 0)[:, None]
+        emit += w[f["EOS"]] * last[:, None]
+        emit += w[f["afteryear"]] * (before(flags[:, _YEAR]) > 0)[:, None]
+        star = (before(flags[:, _STAR]) % 2 == 1) | flags[:, _OPENS_STAR].astype(bool)
+        emit += w[f["instar"]] * star[:, None]
+        paren, quote = self._states(entries, flags, seq, starts, n)
+        emit += w[f["inparen"]] * paren[:, None]
+        emit += w[f["inquote"]] * quote[:, None]
+        return emit
+
+    def _states(self, entries, flags, seq, starts, n):  # type: ignore[no-untyped-def]
+        """inside brackets / inside quotes: running states, followed only in the sequences
+        with a token that moves them (most have none)."""
+        np = self._np
+        paren = np.zeros(len(flags), dtype=bool)
+        quote = np.zeros(len(flags), dtype=bool)
+        moves = (flags[:, _PARENS] != 0) | flags[:, _QUOTE_OPEN].astype(bool)
+        for b in np.unique(seq[moves]).tolist():
+            depth, inside = 0, False
+            for i in range(int(starts[b]), int(starts[b] + n[starts[b]])):
+                e = entries[i]
+                paren[i] = depth > 0 or e.parens > 0
+                quote[i] = inside
+                depth = max(0, depth + e.parens)
+                if e.quote_open:
+                    inside = True
+                elif inside and e.quote_close:
+                    inside = False
+        return paren, quote | flags[:, _OPENS_QUOTE].astype(bool)  # "“Title”": inside its own quotes
 
     def _viterbi(self, sequences: list[Sequence[str]]) -> list[list[str]]:
         np = self._np
@@ -208,7 +248,7 @@ class Scorer:
         for i in range(1, width):
             step = score[:, :, None] + self.transitions[None]  # [b, from, to]
             back[:, i] = step.argmax(1)
-            score = step[rows[:, None], back[:, i], np.arange(len(self.labels))[None]] + emit[:, i]
+            score = step.max(1) + emit[:, i]
             done = lengths == i + 1
             final[done] = score[done].argmax(1)
         labels = np.zeros((batch, width), dtype=np.intp)
@@ -223,6 +263,17 @@ class Scorer:
         return [[names[j] for j in labels[b, : lengths[b]]] for b in range(batch)]
 
 
+_FLAGS = ("parens", "star", "quote_open", "quote_close", "year", "jw", "numeric", "sentence_end", "chunk_end",
+          "opens_star", "opens_quote")  # fmt: skip
+(_PARENS, _STAR, _QUOTE_OPEN, _QUOTE_CLOSE, _YEAR, _JW, _NUMERIC,
+ _SENTENCE_END, _CHUNK_END, _OPENS_STAR, _OPENS_QUOTE) = range(len(_FLAGS))  # fmt: skip
+_ALONE = ("cjw", "cnextnum", "cfirst", "BOS", "EOS", "afteryear", "instar", "inparen", "inquote")
+
+
+def _flags_of(entry: features._Entry) -> list[int]:
+    return [int(getattr(entry, name)) for name in _FLAGS]
+
+
 def _room(np, table, needed: int):  # type: ignore[no-untyped-def]
     """`table` with at least `needed` rows (doubling, so growing stays cheap)."""
     if len(table) >= needed:
@@ -230,6 +281,6 @@ def _room(np, table, needed: int):  # type: ignore[no-untyped-def]
     size = len(table)
     while size < needed:
         size *= 2
-    grown = np.zeros((size, *table.shape[1:]))
+    grown = np.zeros((size, *table.shape[1:]), dtype=table.dtype)
     grown[: len(table)] = table
     return grown
