@@ -53,7 +53,18 @@ def set_journal_words(words: frozenset[str]) -> None:
     _NEAR.clear()
 
 
+_ASCII_SHAPE = str.maketrans(
+    {**{c: "A" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{c: "a" for c in "abcdefghijklmnopqrstuvwxyz"},
+     **{c: "0" for c in "0123456789"}}
+)  # fmt: skip
+_RUNS = re.compile(r"(.)\1+", re.S)
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
 def _shape(text: str) -> str:
+    """Capitals as A, letters as a, digits as 0, the rest as itself; runs collapsed."""
+    if text.isascii():  # the same, without a loop over the characters
+        return _RUNS.sub(r"\1", text.translate(_ASCII_SHAPE))[:12]
     out = []
     for ch in text:
         c = "A" if ch.isupper() else "a" if ch.isalpha() else "0" if ch.isdigit() else ch
@@ -75,7 +86,7 @@ def _own(text: str) -> list[str]:
         f.append("first=" + text[0])
     if word.isdigit():
         f.append("num")
-    elif any(ch.isdigit() for ch in word):
+    elif _ASCII_DIGIT.search(word) if word.isascii() else any(ch.isdigit() for ch in word):
         f.append("hasnum")
     if _YEAR.match(text):
         f.append("year")

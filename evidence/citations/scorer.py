@@ -106,8 +106,8 @@ class Scorer:
         self._token: dict[str, int] = {}
         # per token text: what it scores itself, and adds to the token after it (-1), before
         # it (+1), two after (-2), two before (+2)
-        self._tokens = np.zeros((1024, 5, n))
-        self._flags = np.zeros((1024, len(_FLAGS)), dtype=np.int64)
+        self._tokens = np.zeros((4096, 5, n))
+        self._flags = np.zeros((4096, len(_FLAGS)), dtype=np.int64)
 
     def _blocks(self, owns: list[list[str]]):  # type: ignore[no-untyped-def]
         """Per token, its (5, labels) block: the summed blocks of its own features."""
@@ -134,7 +134,7 @@ class Scorer:
             self._tokens = _room(self._np, self._tokens, first + len(new))
             self._tokens[first : first + len(new)] = sums
             self._flags = _room(self._np, self._flags, first + len(new))
-            self._flags[first : first + len(new)] = [_flags_of(e) for e in new.values()]
+            self._flags[first : first + len(new)] = [e[1:] for e in new.values()]  # _FLAGS, in order
             ids.update((t, first + k) for k, t in enumerate(new))
         return [ids[t] for t in texts]
 
@@ -270,8 +270,7 @@ _FLAGS = ("parens", "star", "quote_open", "quote_close", "year", "jw", "numeric"
 _ALONE = ("cjw", "cnextnum", "cfirst", "BOS", "EOS", "afteryear", "instar", "inparen", "inquote")
 
 
-def _flags_of(entry: features._Entry) -> list[int]:
-    return [int(getattr(entry, name)) for name in _FLAGS]
+assert _FLAGS == features._Entry._fields[1:], "the token table stores an entry's flags in order"
 
 
 def _room(np, table, needed: int):  # type: ignore[no-untyped-def]
