@@ -308,9 +308,10 @@ _MEMO_LIMIT = 20_000
 
 def forget() -> None:
     """Drop every remembered parse and token feature (the benchmark starts each round cold)."""
-    from evidence.citations import features
+    from evidence.citations import features, tokens
 
     _MEMO.clear()
+    tokens._PIECES.clear()
     features._CACHE.clear()
     features._NEAR.clear()
 
