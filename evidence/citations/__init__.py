@@ -148,7 +148,7 @@ _ITALIC = re.compile(r"\*{1,2}[^*]{1,300}?\*{1,2}")
 def _italic_journal(text: str, runs: list[list]) -> list[list]:
     """AMA prints the journal in italics (`*N Engl J Med.*`): a Markdown italic span that the
     model started labelling as the journal is the journal, all of it."""
-    for m in _ITALIC.finditer(text):
+    for m in _ITALIC.finditer(text) if "*" in text else ():
         inside = [r for r in runs if r[1] < m.end() and r[2] > m.start()]
         if not any(r[0] == "journal" for r in inside) or all(r[0] == "journal" for r in inside):
             continue
@@ -457,7 +457,7 @@ def _warnings(raw: str, ids: dict[str, str | None], f: dict[str, object]) -> lis
         warnings.append("could not find the date")
     if len(raw) > _MAX_LABELLED:
         warnings.append(f"the entry is {len(raw):,} characters long; only its start was read")
-    if not ids.get("pmid") and (odd := identifiers.PMID_WRITTEN.search(raw)):
+    if not ids.get("pmid") and identifiers.may_hold(raw, "pmid") and (odd := identifiers.PMID_WRITTEN.search(raw)):
         warnings.append(f"{odd.group(1).rstrip('.,;')!r} is not a PMID (ignored)")
     if not (ids.get("pmid") or ids.get("doi") or ids.get("nct")):
         warnings.append("no PMID, DOI or NCT id")

@@ -57,3 +57,7 @@ def _may_hold(text: str):  # type: ignore[no-untyped-def]
         return lambda *words: True
     low = text.lower()
     return lambda *words: any(w in low for w in words)
+
+
+def may_hold(text: str, *words: str) -> bool:
+    return _may_hold(text)(*words)

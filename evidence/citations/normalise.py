@@ -64,7 +64,10 @@ _PARTICLES = {
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
     if text is None:
         return None
-    text = " ".join(_ITALIC_UNDERSCORE.sub(" ", text.replace("*", " ")).split()).strip(strip)
+    text = text.replace("*", " ")
+    if "_" in text:  # `_ITALIC_UNDERSCORE` needs one
+        text = _ITALIC_UNDERSCORE.sub(" ", text)
+    text = " ".join(text.split()).strip(strip)
     return text or None
 
 
