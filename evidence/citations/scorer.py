@@ -155,7 +155,8 @@ class Scorer:
         """(batch, longest, labels) state scores, zero past each sequence's end."""
         np = self._np
         texts = [t for seq in sequences for t in seq]
-        entries = [features._entry(t) for t in texts]
+        cache, entry = features._CACHE, features._entry
+        entries = [cache.get(t) or entry(t) for t in texts]
         ids = np.array(self._token_ids(texts, entries), dtype=np.intp)
         lengths = np.array([len(s) for s in sequences])
         seq = np.repeat(np.arange(len(sequences)), lengths)
