@@ -173,7 +173,7 @@ def create_at_head(conn: Connection, head: str) -> None:
     import evidence.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
     from evidence.store.marks import trigger_statements
 
-    SQLModel.metadata.create_all(conn)
+    SQLModel.metadata.create_all(conn, checkfirst=False)  # the caller saw no tables at all
     for statement in trigger_statements(conn.dialect.name):
         conn.execute(text(statement))
     conn.execute(text(_VERSION_TABLE))
