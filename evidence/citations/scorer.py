@@ -246,12 +246,18 @@ class Scorer:
         rows = np.arange(batch)
         done = lengths == 1
         final[done] = score[done].argmax(1)
+        step = np.empty((batch, len(self.labels), len(self.labels)))  # [b, from, to]
+        trans = self.transitions[None]
+        # the end of each sequence: the step at which its final scores are read
+        ends_at = [np.flatnonzero(lengths == i + 1) for i in range(width)]
         for i in range(1, width):
-            step = score[:, :, None] + self.transitions[None]  # [b, from, to]
-            back[:, i] = step.argmax(1)
-            score = step.max(1) + emit[:, i]
-            done = lengths == i + 1
-            final[done] = score[done].argmax(1)
+            np.add(score[:, :, None], trans, out=step)
+            best = step.argmax(1)  # the first best, as crfsuite takes it
+            back[:, i] = best
+            score = np.take_along_axis(step, best[:, None, :], 1)[:, 0] + emit[:, i]
+            done = ends_at[i]
+            if len(done):
+                final[done] = score[done].argmax(1)
         labels = np.zeros((batch, width), dtype=np.intp)
         current = final.copy()
         for i in range(width - 1, -1, -1):
