@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from evidence.citations.tokens import Token
@@ -50,9 +51,22 @@ def set_journal_words(words: frozenset[str]) -> None:
     global journal_words
     journal_words = words
     _CACHE.clear()
+    _NEAR.clear()
+
+
+_ASCII_SHAPE = str.maketrans(
+    {**{c: "A" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{c: "a" for c in "abcdefghijklmnopqrstuvwxyz"},
+     **{c: "0" for c in "0123456789"}}
+)  # fmt: skip
+_RUNS = re.compile(r"(.)\1+", re.S)
+_FIRST = itemgetter(1)  # a run's character (faster than the template r"\1")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def _shape(text: str) -> str:
+    """Capitals as A, letters as a, digits as 0, the rest as itself; runs collapsed."""
+    if text.isascii():  # the same, without a loop over the characters
+        return _RUNS.sub(_FIRST, text.translate(_ASCII_SHAPE))[:12]
     out = []
     for ch in text:
         c = "A" if ch.isupper() else "a" if ch.isalpha() else "0" if ch.isdigit() else ch
@@ -74,7 +88,7 @@ def _own(text: str) -> list[str]:
         f.append("first=" + text[0])
     if word.isdigit():
         f.append("num")
-    elif any(ch.isdigit() for ch in word):
+    elif _ASCII_DIGIT.search(word) if word.isascii() else any(ch.isdigit() for ch in word):
         f.append("hasnum")
     if _YEAR.match(text):
         f.append("year")
@@ -127,10 +141,6 @@ def _own(text: str) -> list[str]:
 
 class _Entry(NamedTuple):
     own: list[str]
-    prev: list[str]  # as seen from the next token
-    next: list[str]  # as seen from the previous token
-    prev2: list[str]
-    next2: list[str]
     parens: int  # opening minus closing brackets
     star: bool  # toggles *italics*
     quote_open: bool
@@ -148,15 +158,9 @@ def _entry(text: str) -> _Entry:
     hit = _CACHE.get(text)
     if hit is None:
         own = _own(text)
-        near = [f for f in own if not f.startswith(("p2=", "s2="))]
-        far = [own[0]] + [f for f in own if f in ("year", "initials", "num", "month", "jw")]
         bare = text.rstrip(".,;:")
         hit = _Entry(
             own,
-            ["-1" + f for f in near],
-            ["+1" + f for f in near],
-            ["-2" + f for f in far],
-            ["+2" + f for f in far],
             text.count("(") + text.count("[") - text.count(")") - text.count("]"),
             len(_STARS.findall(text)) % 2 == 1,
             text[0] in '“"‘' and not bare.endswith(("”", '"', "’")),
@@ -172,6 +176,33 @@ def _entry(text: str) -> _Entry:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
         _CACHE[text] = hit
+    return hit
+
+
+class _Near(NamedTuple):
+    """What a token adds to its neighbours' features: `prev` to the next token's, `next` to
+    the previous token's, `prev2` / `next2` two away. (scorer.py derives the same from `own`.)"""
+
+    prev: list[str]
+    next: list[str]
+    prev2: list[str]
+    next2: list[str]
+
+
+_NEAR: dict[str, _Near] = {}
+
+
+def _near(text: str, own: list[str]) -> _Near:
+    hit = _NEAR.get(text)
+    if hit is None:
+        near = [f for f in own if not f.startswith(("p2=", "s2="))]
+        far = [own[0]] + [f for f in own if f in ("year", "initials", "num", "month", "jw")]
+        hit = _Near(
+            ["-1" + f for f in near], ["+1" + f for f in near], ["-2" + f for f in far], ["+2" + f for f in far]
+        )
+        if len(_NEAR) > _CACHE_LIMIT:
+            _NEAR.clear()
+        _NEAR[text] = hit
     return hit
 
 
@@ -208,31 +239,26 @@ _POS = [f"pos={k}" for k in range(10)]
 _SENT = [f"sent={k}" for k in range(7)]
 
 
-def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
-    """One feature list per token."""
-    n = len(tokens)
-    entries = [_entry(t.text) for t in tokens]
-    chunks = _chunks(entries)
-    out: list[list[str]] = []
+def entries_of(tokens: Sequence[Token]) -> list[_Entry]:
+    return [_entry(t.text) for t in tokens]
+
+
+def position_features(entries: list[_Entry]) -> list[list[str]]:
+    """Per token, the features that depend on where it stands in the sequence (its chunk, its
+    relative position, the sentences before it, the brackets/italics/quotes it is inside,
+    whether a year came before, BOS/EOS) -- everything but what the token and its neighbours
+    look like. Few distinct combinations occur, which `scorer.py` exploits."""
+    n = len(entries)
+    out = _chunks(entries)
     sentence = 0
     paren = 0
     star = quote = year_seen = False
     for i, e in enumerate(entries):
-        f = e.own + chunks[i]
-        f.append(_POS[10 * i // n])
-        f.append(_SENT[min(sentence, 6)])
+        f = out[i] + [_POS[10 * i // n], _SENT[min(sentence, 6)]]
         if i == 0:
             f.append("BOS")
-        else:
-            f += entries[i - 1].prev
-            if i > 1:
-                f += entries[i - 2].prev2
         if i == n - 1:
             f.append("EOS")
-        else:
-            f += entries[i + 1].next
-            if i + 2 < n:
-                f += entries[i + 2].next2
         if paren or e.parens > 0:
             f.append("inparen")
         if star or e.opens_star:
@@ -241,7 +267,7 @@ def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
             f.append("inquote")
         if year_seen:
             f.append("afteryear")
-        out.append(f)
+        out[i] = f
         paren = max(0, paren + e.parens)
         if e.star:
             star = not star
@@ -253,4 +279,25 @@ def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
             year_seen = True
         if e.sentence_end:
             sentence += 1
+    return out
+
+
+def sequence_features(tokens: Sequence[Token]) -> list[list[str]]:
+    """One feature list per token (crfsuite's input): what the token looks like, what its two
+    neighbours on each side look like, and where it stands."""
+    n = len(tokens)
+    entries = entries_of(tokens)
+    near = [_near(t.text, e.own) for t, e in zip(tokens, entries, strict=True)]
+    out: list[list[str]] = []
+    for i, (e, where) in enumerate(zip(entries, position_features(entries), strict=True)):
+        f = e.own + where
+        if i > 0:
+            f += near[i - 1].prev
+            if i > 1:
+                f += near[i - 2].prev2
+        if i < n - 1:
+            f += near[i + 1].next
+            if i + 2 < n:
+                f += near[i + 2].next2
+        out.append(f)
     return out

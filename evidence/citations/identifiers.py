@@ -24,24 +24,40 @@ def lift(text: str) -> tuple[dict[str, str | None], list[tuple[int, int, str]]]:
     """The identifiers, and the spans (start, end, label) they and access notes occupy."""
     ids: dict[str, str | None] = {"pmid": None, "doi": None, "nct": None, "pmcid": None, "url": None}
     spans: list[tuple[int, int, str]] = []
-    if m := PMID.search(text):
+    may = _may_hold(text)
+    if may("pmid") and (m := PMID.search(text)):
         ids["pmid"] = m.group(1)
         spans.append((m.start(), m.end(), "pmid"))
-    if m := DOI.search(text):
+    if may("doi") and (m := DOI.search(text)):
         ids["doi"] = m.group(1).rstrip(".,;)]")
         spans.append((m.start(), m.end(), "doi"))
-    if m := NCT.search(text):
+    if may("nct") and (m := NCT.search(text)):
         ids["nct"] = m.group(1).upper()
         spans.append((m.start(), m.end(), "note"))
-    if m := PMCID.search(text):
+    if may("pmc") and (m := PMCID.search(text)):
         ids["pmcid"] = (m.group(1) or m.group(2)).upper()
         spans.append((m.start(), m.end(), "note"))
-    for m in URL.finditer(text):
+    for m in URL.finditer(text) if may("http", "www.") else ():
         if any(s <= m.start() < e for s, e, _ in spans):
             continue
         if ids["url"] is None and (u := _URL_ONLY.search(m.group())):
             ids["url"] = u.group().rstrip(".,;)>]")
         spans.append((m.start(), m.end(), "url"))
-    for m in ACCESSED.finditer(text):
+    for m in ACCESSED.finditer(text) if may("accessed", "updated", "cited", "retrieved") else ():
         spans.append((m.start(), m.end(), "note"))
     return ids, spans
+
+
+def _may_hold(text: str):  # type: ignore[no-untyped-def]
+    """A cheap test that a case-insensitive pattern needing one of `words` can match at all:
+    most references hold no PMID, DOI, NCT, PMCID, URL or access note, and seven regex scans per
+    reference add up over a long list. Exact for ASCII text; other text is always scanned
+    (re.I also folds a few non-ASCII letters onto ASCII ones)."""
+    if not text.isascii():
+        return lambda *words: True
+    low = text.lower()
+    return lambda *words: any(w in low for w in words)
+
+
+def may_hold(text: str, *words: str) -> bool:
+    return _may_hold(text)(*words)

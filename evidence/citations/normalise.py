@@ -30,6 +30,15 @@ _ORG = re.compile(
     r"university|hospital|federation|panel|league|alliance|trust|nice|who|fda|cdc|ahrq)\b",
     re.I,
 )
+_BY = re.compile(r"^(?:by|in:?)\s+", re.I)
+_EDS = re.compile(r"\s*\((?:eds?|hrsg|comp)\.?\)\s*$|,?\s*\beds?\.?$", re.I)
+_BROKEN = re.compile(r"(\w)- (?=[a-z])")
+_HYPHEN = re.compile(r"(\w)- (?=[A-Z])")
+_AND = re.compile(r"\s+(?:and|&|und|y|et)\s+|^(?:and|&)\s+")
+_LISTED = re.compile(r"[,;&]|\sand\s")
+_PERSON_INITIALS = re.compile(r"\b[A-Z]{1,3}\b\s*(?:,|$)|\b[A-Z]\.")
+_INITIAL_DOT = re.compile(r"\b[A-Z]\.")
+_NOT_CAPITAL = re.compile(r"[^A-ZÀ-Þ]")
 _INITIAL_TOKEN = re.compile(r"^(?:[A-ZÀ-Þ](?:\.|-|\.-)?){1,4}\.?$")
 _PARTICLES = {
     "van",
@@ -55,7 +64,10 @@ _PARTICLES = {
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
     if text is None:
         return None
-    text = " ".join(_ITALIC_UNDERSCORE.sub(" ", text.replace("*", " ")).split()).strip(strip)
+    text = text.replace("*", " ")
+    if "_" in text:  # `_ITALIC_UNDERSCORE` needs one
+        text = _ITALIC_UNDERSCORE.sub(" ", text)
+    text = " ".join(text.split()).strip(strip)
     return text or None
 
 
@@ -162,24 +174,27 @@ def pages(text: str | None) -> str | None:
 def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     """Names in order as "Surname AB", and whether the list was cut ("et al")."""
     text = " ".join((text or "").replace("*", " ").split())
-    text = re.sub(r"^(?:by|in:?)\s+", "", text, flags=re.I).strip(" .,;:")
+    text = _BY.sub("", text).strip(" .,;:")
     if not text:
         return (), False
     et_al = False
     if m := _ETAL.search(text):
         et_al, text = True, text[: m.start()].strip(" .,;:")
-    text = re.sub(r"\s*\((?:eds?|hrsg|comp)\.?\)\s*$|,?\s*\beds?\.?$", "", text, flags=re.I).strip(" .,;:")
+    if _may_be_editors(text):
+        text = _EDS.sub("", text)
+    text = text.strip(" .,;:")
     if not text:
         return (), et_al
-    text = re.sub(r"(\w)- (?=[a-z])", r"\1", text)  # "Mur- phy": a line-break hyphen
-    text = re.sub(r"(\w)- (?=[A-Z])", r"\1-", text)  # "Martin- Facklam": a real one
+    if "- " in text:
+        text = _BROKEN.sub(r"\1", text)  # "Mur- phy": a line-break hyphen
+        text = _HYPHEN.sub(r"\1-", text)  # "Martin- Facklam": a real one
     if _is_collective(text):
         return (text,), et_al
     sep = ";" if ";" in text else ","
-    pieces = [p.strip(" .,") if not _INITIAL_TOKEN.match(p.strip(" ,")) else p.strip(" ,") for p in re.split(sep, text)]
+    pieces = [p.strip(" .,") if not _INITIAL_TOKEN.match(p.strip(" ,")) else p.strip(" ,") for p in text.split(sep)]
     expanded: list[str] = []
     for piece in pieces:
-        expanded.extend(p for p in re.split(r"\s+(?:and|&|und|y|et)\s+|^(?:and|&)\s+", piece) if p and p.strip(" .,"))
+        expanded.extend(p for p in _AND.split(piece) if p and p.strip(" .,"))
     names: list[str] = []
     pending: str | None = None
     expanded = [p.strip() for p in expanded if p.strip()]
@@ -218,10 +233,18 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(n for n in names if n), et_al
 
 
+def _may_be_editors(text: str) -> bool:
+    """Whether `_EDS` can match at all (it needs "ed", "hrsg" or "comp"; exact for ASCII)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "ed" in low or "hrsg" in low or "comp" in low
+
+
 def _is_collective(text: str) -> bool:
-    if re.search(r"[,;&]|\sand\s", text):
-        return bool(_ORG.search(text)) and not re.search(r"\b[A-Z]{1,3}\b\s*(?:,|$)|\b[A-Z]\.", text)
-    return bool(_ORG.search(text)) or len(text.split()) >= 5 and not re.search(r"\b[A-Z]\.", text)
+    if _LISTED.search(text):
+        return bool(_ORG.search(text)) and not _PERSON_INITIALS.search(text)
+    return bool(_ORG.search(text)) or len(text.split()) >= 5 and not _INITIAL_DOT.search(text)
 
 
 def _is_initials(word: str) -> bool:
@@ -271,9 +294,9 @@ def _initials_of(given: list[str]) -> str:
     for word in given:
         w = word.strip(".,")
         if _is_initials(word) or w.isupper() and len(w) <= 4:
-            out.append(re.sub(r"[^A-ZÀ-Þ]", "", w.upper()))
+            out.append(_NOT_CAPITAL.sub("", w.upper()))
         else:
-            out.extend(part[0].upper() for part in re.split(r"-", w) if part)
+            out.extend(part[0].upper() for part in w.split("-") if part)
     return "".join(out)
 
 

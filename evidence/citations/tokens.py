@@ -32,19 +32,37 @@ _CUT = re.compile(
 )
 
 
+_PIECES: dict[str, tuple[tuple[str, int, int], ...]] = {}  # chunk -> its pieces (text, start, end)
+_PIECES_LIMIT = 100_000
+
+
+def _pieces(word: str) -> tuple[tuple[str, int, int], ...]:
+    """Where one whitespace chunk is cut; the same words recur across a reference list."""
+    if len(word) < 4 or not _MAY_CUT.search(word, 0, len(word) - 1) or _WHOLE.match(word) or "://" in word:
+        return ((word, 0, len(word)),)
+    out = []
+    last = 0
+    for cut in _CUT.finditer(word):
+        at = cut.start()
+        if at > last:
+            out.append((word[last:at], last, at))
+            last = at
+    out.append((word[last:], last, len(word)))
+    return tuple(out)
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text` in order; the spans index into `text` itself."""
     tokens: list[Token] = []
     for chunk in _CHUNK.finditer(text):
         word, start = chunk.group(), chunk.start()
-        if len(word) < 4 or not _MAY_CUT.search(word, 0, len(word) - 1) or _WHOLE.match(word) or "://" in word:
+        pieces = _PIECES.get(word)
+        if pieces is None:
+            if len(_PIECES) > _PIECES_LIMIT:
+                _PIECES.clear()
+            pieces = _PIECES[word] = _pieces(word)
+        if len(pieces) == 1:
             tokens.append(Token(word, start, chunk.end()))
-            continue
-        last = 0
-        for cut in _CUT.finditer(word):
-            at = cut.start()
-            if at > last:
-                tokens.append(Token(word[last:at], start + last, start + at))
-                last = at
-        tokens.append(Token(word[last:], start + last, chunk.end()))
+        else:
+            tokens.extend(Token(piece, start + a, start + b) for piece, a, b in pieces)
     return tokens

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 
 from evidence.policy import fields, reflist
 from evidence.policy.dates import parse_date
-from evidence.policy.references import parse_citation
 from evidence.records import BillingCode, Citation, PolicyDocument, Statement
 
 KNOWN_SECTIONS = {
@@ -453,15 +452,18 @@ def parse_codes(sections: list[Section]) -> tuple[BillingCode, ...]:
 
 
 def parse_references(lines: list[str]) -> tuple[tuple[Citation, ...], list[str]]:
-    """The reference list's entries, each read by `parse_citation`, with its subheading and
-    printed number; a document without a list gets one warning, not a refusal."""
+    """The reference list's entries, read by `evidence.citations.parse_citations` (in one batch),
+    with its subheading and printed number; a document without a list gets one warning, not a
+    refusal."""
     found = reflist.find_reference_list(lines)
     if not found.entries:
         return (), ["no reference list found; stored without references"]
     renumbered = any(e.printed is not None and e.printed != e.number for e in found.entries)
+    from evidence.citations import parse_citations
+
     citations = []
-    for entry in found.entries:
-        citation = parse_citation(entry.number, entry.text)
+    parsed = parse_citations([e.text for e in found.entries], [e.number for e in found.entries])
+    for entry, citation in zip(found.entries, parsed, strict=True):
         printed = str(entry.printed) if renumbered and entry.printed is not None else None
         if entry.group is not None or printed is not None or entry.warnings:
             citation = replace(

@@ -3,7 +3,8 @@
 SQLite: WAL so readers never block the writer, a busy timeout so two processes wait for
 each other instead of failing with "database is locked", foreign keys on. PostgreSQL needs
 nothing special. `open_store` brings the schema to the code's through the Alembic migrations
-(`evidence.store.upgrade`); nothing calls `create_all` on a user's store.
+(`evidence.store.upgrade`); only a blank store is created with `create_all`, straight at head
+(`upgrade.create_at_head`, tested to give the migrated schema).
 """
 
 from __future__ import annotations

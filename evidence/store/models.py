@@ -11,12 +11,18 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)  # sqlmodel >= 0.0.50 refuses naive datetimes
+
+
+def _was_added(default: Any) -> dict[str, Any]:
+    """The server default of a NOT NULL column a migration added to existing rows; declared here
+    too, so a store created at head from these models is the migrated schema exactly."""
+    return {"server_default": default}
 
 
 def _json(default: Any = list) -> Any:
@@ -43,7 +49,8 @@ class Policy(SQLModel, table=True):
     related: list[str] = _json()
     intervention_terms: list[str] = _json()  # filled by tagging; editable by the user
     search_query: Optional[str] = Field(default=None, sa_column=Column(Text))  # review cycles
-    screening_reviewers: int = 1  # independent decisions each candidate needs (issue #13)
+    # independent decisions each candidate needs (issue #13)
+    screening_reviewers: int = Field(default=1, sa_column_kwargs=_was_added("1"))
     review_every: Optional[str] = None  # "6m", "1y", "90d" (issue #14); None: 12 months
     ingested_at: datetime = Field(default_factory=utcnow)
 
@@ -99,7 +106,8 @@ class Reference(SQLModel, table=True):
     doi: Optional[str] = None
     nct: Optional[str] = None
     warnings: list[str] = _json()
-    kind: str = "article"  # "article" | "book" | "chapter" | "report" | "web" | "other"
+    # "article" | "book" | "chapter" | "report" | "web" | "other"
+    kind: str = Field(default="article", sa_column_kwargs=_was_added("article"))
     journal_abbrev: Optional[str] = None
     publisher: Optional[str] = None
     place: Optional[str] = None
@@ -113,7 +121,9 @@ class Reference(SQLModel, table=True):
     match_status: Optional[str] = None  # "matched, unconfirmed" | "not found" | "ambiguous"
     match_method: Optional[str] = None
     # when the matcher is not sure: [{"pmid", "score", "title", "year", "journal", "first_author"}]
-    match_candidates: list[dict[str, Any]] = _json()
+    match_candidates: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     # role in the policy: "direct" | "background"; role_source "auto" | "manual"
     role: Optional[str] = None
     role_source: Optional[str] = None
@@ -237,8 +247,8 @@ class ReviewCycle(SQLModel, table=True):
     # issue #13: how far the window was searched *and* fetched (since..searched_until), whether
     # all of it was, and whether the cycle was closed with --force before it was
     searched_until: Optional[date] = None
-    search_complete: bool = False
-    incomplete: bool = False
+    search_complete: bool = Field(default=False, sa_column_kwargs=_was_added(false()))
+    incomplete: bool = Field(default=False, sa_column_kwargs=_was_added(false()))
 
 
 class Candidate(SQLModel, table=True):
@@ -255,7 +265,7 @@ class Candidate(SQLModel, table=True):
     # review cycles (issue #6): the design tag when the candidate was stored, and the screening stage
     design: Optional[str] = None
     level: Optional[int] = None
-    stage: str = "title-abstract"
+    stage: str = Field(default="title-abstract", sa_column_kwargs=_was_added("title-abstract"))
     relevance: Optional[float] = None  # issue #13: the ranker's score (0-1), higher first
 
 

@@ -4,7 +4,9 @@
 cheap read and takes no lock, and imports no Alembic: the shipped revisions are read from the
 migration files' own `revision` / `down_revision` lines (`revisions.py`), the store's from
 `alembic_version` with one query. Alembic (and Mako, and Pygments behind it) is imported only
-when a store has to be changed, which keeps every read command's start-up short.
+when a store has to be changed, which keeps every read command's start-up short. A blank
+store (no tables at all) is not migrated but created at head (`create_at_head`), which needs
+no Alembic either.
 
 Otherwise one transaction holds a lock for the whole check-and-upgrade, so two processes
 opening a fresh store at once never both create tables:
@@ -134,6 +136,9 @@ def upgrade_to_head(engine: Engine) -> str | None:
                 _check_known(before, conn)
                 if before == head:
                     return before
+                if before is None and not inspect(conn).get_table_names():
+                    create_at_head(conn, head)
+                    return before
                 from alembic import command
 
                 cfg = alembic_config(conn)
@@ -145,6 +150,34 @@ def upgrade_to_head(engine: Engine) -> str | None:
             if conn.dialect.name == "sqlite":
                 conn.invalidate()  # never hand this connection (foreign keys off) to the pool
     return before
+
+
+# What Alembic's own `alembic_version` table is (alembic.runtime.migration), so a store created
+# here and one created by `command.upgrade` are the same.
+_VERSION_TABLE = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
+
+def create_at_head(conn: Connection, head: str) -> None:
+    """Create a blank store's schema straight at `head`: the models' tables (`create_all`), the
+    `articlemark` triggers migration 0007 adds, and `alembic_version` stamped at head.
+
+    Running the seven migrations instead imports Alembic (with Mako and Pygments) and replays
+    every batch operation: most of a first `policy add`'s time. The result is the same schema
+    (tests/test_store_create.py compares the two, table by table, on SQLite and PostgreSQL);
+    a store that exists already is still upgraded through Alembic."""
+    from sqlmodel import SQLModel
+
+    import evidence.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
+    from evidence.store.marks import trigger_statements
+
+    SQLModel.metadata.create_all(conn, checkfirst=False)  # the caller saw no tables at all
+    for statement in trigger_statements(conn.dialect.name):
+        conn.execute(text(statement))
+    conn.execute(text(_VERSION_TABLE))
+    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
 
 
 def status(engine: Engine) -> dict[str, object]:

@@ -25,6 +25,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from evidence.store.marks import mark_sql, trigger_statements
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -110,24 +112,6 @@ def _policywatch() -> None:
     op.create_index(op.f("ix_policywatch_policy_id"), "policywatch", ["policy_id"])
 
 
-MARKS = {
-    "retracted": ('"Retracted Publication"', '"Retraction of Publication"', '"RetractionIn"',
-                  '"RetractionOf"'),
-    "concern": ('"Expression of Concern"', '"ExpressionOfConcernIn"'),
-    "erratum": ('"Published Erratum"', '"ErratumIn"'),
-}  # fmt: skip
-
-
-def _mark_sql(row: str, text: str) -> dict[str, str]:
-    """column -> SQL testing `row`'s JSON text for the column's marks."""
-    out = {}
-    for column, values in MARKS.items():
-        tests = [f"{text.format(f'{row}.{c}')} LIKE '%{v}%'"
-                 for c in ("publication_types", "comments_corrections") for v in values]  # fmt: skip
-        out[column] = "(" + " OR ".join(tests) + ")"
-    return out
-
-
 def _articlemark() -> None:
     op.create_table(
         "articlemark",
@@ -140,33 +124,8 @@ def _articlemark() -> None:
 
 
 def create_mark_triggers() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        marks = _mark_sql("NEW", "CAST({} AS TEXT)")
-        op.execute(
-            "CREATE OR REPLACE FUNCTION evidence_article_marks() RETURNS trigger AS $$ BEGIN "
-            "IF TG_OP = 'DELETE' THEN DELETE FROM articlemark WHERE pmid = OLD.pmid; RETURN OLD; "
-            "END IF; INSERT INTO articlemark (pmid, retracted, concern, erratum) VALUES "
-            f"(NEW.pmid, {marks['retracted']}, {marks['concern']}, {marks['erratum']}) "
-            "ON CONFLICT (pmid) DO UPDATE SET retracted = EXCLUDED.retracted, "
-            "concern = EXCLUDED.concern, erratum = EXCLUDED.erratum; RETURN NEW; END $$ "
-            "LANGUAGE plpgsql"
-        )
-        op.execute("DROP TRIGGER IF EXISTS article_marks ON article")
-        op.execute("CREATE TRIGGER article_marks AFTER INSERT OR UPDATE OR DELETE ON article "
-                   "FOR EACH ROW EXECUTE FUNCTION evidence_article_marks()")  # fmt: skip
-        return
-    marks = _mark_sql("NEW", "{}")
-    # not INSERT OR REPLACE: an outer statement's conflict clause (the store's upserts)
-    # overrides the one inside a trigger
-    upsert = ("DELETE FROM articlemark WHERE pmid = NEW.pmid; "
-              "INSERT INTO articlemark (pmid, retracted, concern, erratum) VALUES "
-              f"(NEW.pmid, {marks['retracted']}, {marks['concern']}, {marks['erratum']});")  # fmt: skip
-    for name, when in (("article_marks_insert", "AFTER INSERT ON article"),
-                       ("article_marks_update", "AFTER UPDATE ON article")):  # fmt: skip
-        op.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {upsert} END")
-    op.execute("CREATE TRIGGER IF NOT EXISTS article_marks_delete AFTER DELETE ON article "
-               "BEGIN DELETE FROM articlemark WHERE pmid = OLD.pmid; END")  # fmt: skip
+    for statement in trigger_statements(op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def _drop_mark_triggers() -> None:
@@ -180,7 +139,7 @@ def _drop_mark_triggers() -> None:
 
 def _backfill_marks() -> None:
     text = "CAST({} AS TEXT)" if op.get_bind().dialect.name == "postgresql" else "{}"
-    marks = _mark_sql("article", text)
+    marks = mark_sql("article", text)
     op.execute("DELETE FROM articlemark")
     op.execute("INSERT INTO articlemark (pmid, retracted, concern, erratum) SELECT pmid, "
                f"{marks['retracted']}, {marks['concern']}, {marks['erratum']} FROM article")  # fmt: skip
