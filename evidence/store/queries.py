@@ -30,6 +30,7 @@ def _query(*sample: Any) -> Callable[[F], F]:
 
 def _dicts(names: Sequence[str], rows: list[tuple[Any, ...]], convert: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
+    convert = {name: fn for name, fn in convert.items() if name in names}
     for row in rows:
         d = dict(zip(names, row, strict=True))
         for name, fn in convert.items():
@@ -122,21 +123,13 @@ def design_tags(reader: Reader, subjects: Sequence[str]) -> dict[str, dict[str, 
 
 # ---------------------------------------------------------------- PubMed records
 
-#: the Article columns the report reads (never raw_xml: ~26 KB a record that nothing here uses)
-ARTICLE_COLUMNS = (
-    "pmid", "title", "abstract", "abstract_sections", "journal", "journal_iso", "year",
-    "authors", "publication_types", "comments_corrections", "doi",
-)  # fmt: skip
-_ARTICLE_TYPES = {c: as_json for c in ("abstract_sections", "authors", "publication_types",
-                                       "comments_corrections")}  # fmt: skip
-
-
-@_query(["1", "2"])
-def articles(reader: Reader, pmids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """PMID -> the report's columns of its stored record."""
-    sql = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM article WHERE pmid IN ({{ids}})"
-    rows = _dicts(ARTICLE_COLUMNS, reader.chunked(sql, pmids), _ARTICLE_TYPES)
-    return {r["pmid"]: r for r in rows}
+@_query(["1", "2"], ("pmid", "title", "authors", "fetched_at"))
+def articles(reader: Reader, pmids: Sequence[str], columns: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """PMID -> the named columns (the first must be `pmid`) of its stored record, decoded by
+    their declared types."""
+    sql = f"SELECT {', '.join(columns)} FROM article WHERE pmid IN ({{ids}})"
+    rows = _dicts(columns, reader.chunked(sql, pmids), reader.converters("article"))
+    return {r[columns[0]]: r for r in rows}
 
 
 @_query(["1", "2"])

@@ -51,6 +51,7 @@ class Reader:
         self._release = release
         self._engine = engine
         self._own_engine = False
+        self._types: dict[str, dict[str, Any]] = {}
 
     @property
     def sqlite(self) -> bool:
@@ -79,6 +80,20 @@ class Reader:
             chunk = unique[i : i + CHUNK]
             out += self.rows(sql.format(ids=", ".join("?" * len(chunk))), (*before, *chunk))
         return out
+
+    def converters(self, table: str) -> dict[str, Any]:
+        """column -> the converter its declared type needs (SQLite; psycopg decodes itself),
+        read from the migrated table, so a column the models add is decoded without a list
+        here to keep in step."""
+        if table not in self._types:
+            found: dict[str, Any] = {}
+            if self.sqlite and self.conn is not None:
+                for row in self.rows(f"PRAGMA table_info({table})"):
+                    convert = _BY_DECLARED.get(str(row[2]).split("(")[0].upper())
+                    if convert is not None:
+                        found[row[1]] = convert
+            self._types[table] = found
+        return self._types[table]
 
     def engine(self) -> Engine:
         """An SQLAlchemy engine on the same store, for the few reads still written for the ORM
@@ -238,3 +253,7 @@ def as_json(value: Any) -> Any:
 
 def as_bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
+
+
+#: SQLite declared type (as the migrations create the columns) -> its converter
+_BY_DECLARED = {"JSON": as_json, "DATE": as_date, "DATETIME": as_datetime, "BOOLEAN": as_bool}
