@@ -22,7 +22,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,7 +244,12 @@ def as_date(value: Any) -> date | None:
 
 
 def as_datetime(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+    """In UTC, aware, as SQLModel's UTCDateTime gives it (SQLite keeps UTC without offset)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
 
 
 def as_json(value: Any) -> Any:
