@@ -106,12 +106,9 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
+    from evidence import installed_version
 
-    try:
-        return version("evidence")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return None
+    return installed_version()
 
 
 def trial_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
