@@ -71,6 +71,11 @@ class Reader:
                 cursor.close()
         except sqlite3.Error as exc:
             raise _sqlite_failure(exc, self.label) from None
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] != "psycopg":
+                raise
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot read the store at {self.label}: {reason}") from None
 
     def chunked(self, sql: str, ids: Sequence[Any], before: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """`sql` with `{ids}` run for each chunk of distinct `ids` (an `IN (?, ...)` list)."""
