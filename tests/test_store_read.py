@@ -51,6 +51,8 @@ def _fill(engine) -> None:  # type: ignore[no-untyped-def]
                         comments_corrections=[{"type": "ErratumIn", "pmid": "3"}],
                         is_book=True, fetched_at=WHEN))  # fmt: skip
         s.add(m.Unresolved(pmid="2", reason="not in PubMed", checked_at=WHEN))
+        s.add(m.ArticleFacts(pmid="1", extractor="x1", source_key="k" * 64, facts={"trial": {"n": 1}},
+                             computed_at=WHEN))  # fmt: skip
         s.add(m.DesignTag(subject="pmid:1", design="guideline", modifiers=["update"], level=1,
                           source="manual", signal="said so", tagged_at=WHEN))  # fmt: skip
         s.add(m.Trial(nct_id="NCT00000001", title="T", phases=["PHASE3"], has_results=True,
@@ -124,6 +126,10 @@ def test_values_are_the_ones_the_orm_gives(filled, db_url):
             ("p1", watch.checked_at, watch.since, watch.count, watch.pmids)
         ]
         assert q.unresolved(reader, ["2"]) == {"2": "not in PubMed"}
+        facts = s.get(m.ArticleFacts, "1")
+        assert q.article_facts(reader, ["1", "2"]) == {
+            "1": {"extractor": facts.extractor, "source_key": facts.source_key, "facts": facts.facts}
+        }
 
 
 def test_the_services_read_the_same_through_an_engine_and_a_url(filled, db_url):

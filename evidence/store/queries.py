@@ -133,6 +133,14 @@ def articles(reader: Reader, pmids: Sequence[str], columns: Sequence[str]) -> di
 
 
 @_query(["1", "2"])
+def article_facts(reader: Reader, pmids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """PMID -> its stored abstract facts row: {extractor, source_key, facts}."""
+    sql = "SELECT pmid, extractor, source_key, facts FROM articlefacts WHERE pmid IN ({ids})"
+    return {pmid: {"extractor": extractor, "source_key": key, "facts": as_json(facts)}
+            for pmid, extractor, key, facts in reader.chunked(sql, pmids)}  # fmt: skip
+
+
+@_query(["1", "2"])
 def last_fetched(reader: Reader, pmids: Sequence[str]) -> datetime | None:
     """When the newest of these records was fetched from PubMed."""
     rows = reader.chunked("SELECT max(fetched_at) FROM article WHERE pmid IN ({ids})", pmids)
