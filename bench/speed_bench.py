@@ -32,6 +32,7 @@ ROWS = {
     "report of the example (text)": ("0.80 s", "< 0.40 s"),
     "report, 10,000-reference policy": ("6.5 s", "< 1.5 s"),
     "export, 10,000-reference policy (peak)": ("1,072 MB", "< 250 MB"),
+    "status, library of 1,000 policies (#14)": ("-", "< 1 s"),
 }
 
 
@@ -74,12 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refs", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--library", type=int, default=1000,
+                        help="policies in the status library (40 references each)")
     args = parser.parse_args([] if argv is None else argv)
     results: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
         work = Path(tmp)
         empty = _env(work, work / "empty.sqlite")
-        measure(["policy", "list"], empty, work, 1)  # creates and migrates the store once
+        measure(["db", "upgrade"], empty, work, 1)  # a fresh, migrated store (reads make none)
         seconds, _ = measure(["policy", "list"], empty, work, args.runs)
         results["policy list, empty store"] = f"{seconds:.2f} s"
 
@@ -99,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         results["report, 10,000-reference policy"] = f"{seconds:.2f} s"
         _, peak = measure(["export", "policy-000", "--format", "ris", "-o", "big.ris"], big, work, 3)
         results["export, 10,000-reference policy (peak)"] = f"{peak:.0f} MB"
+
+        library = work / "library.sqlite"  # issue #14's library: 40 references a policy
+        build_store(f"sqlite:///{library}", args.library, args.library * 30, 40)
+        seconds, _ = measure(["status", "--json"], _env(work, library), work, args.runs)
+        results["status, library of 1,000 policies (#14)"] = f"{seconds:.2f} s"
     print(f"store for the big policy: {args.refs:,} references, {size:.0f} MB "
           f"(~{RAW_XML_KB} KB raw XML per article); medians of fresh processes")
     print(f"{'what':<40} {'before':>10} {'target':>10} {'now':>10}")

@@ -2,6 +2,8 @@
 
 `emit_json` is the one path for `--json`; `say`/`warn` write to stderr; `progress` turns a
 service's `(done, total)` callback into a rich progress bar (shown only on a terminal).
+The rich consoles `out` and `err` are made on first use: a command that prints only JSON or
+plain text never imports rich (issue #16).
 """
 
 from __future__ import annotations
@@ -12,15 +14,32 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:
+    from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-if not out.is_terminal:  # piped into a file or a pager: don't squeeze tables into 80 columns
-    out.width = 140
+    out: Console
+    err: Console
+
+
+@cache
+def _console(name: str) -> Console:
+    from rich.console import Console
+
+    if name == "err":
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # piped into a file or a pager: don't squeeze tables into 80 columns
+        console.width = 140
+    return console
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("out", "err"):
+        return _console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -48,11 +67,11 @@ def emit_text(text: str) -> None:
 
 
 def say(message: str) -> None:
-    err.print(printable(message), markup=False)
+    _console("err").print(printable(message), markup=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"Warning: {printable(message)}", style="yellow", markup=False)
+    _console("err").print(f"Warning: {printable(message)}", style="yellow", markup=False)
 
 
 class _WarningLines(logging.Handler):
@@ -71,15 +90,17 @@ def route_library_warnings() -> None:
 
 
 def error(message: str) -> None:
-    err.print(f"Error: {printable(message)}", style="red", markup=False)
+    _console("err").print(f"Error: {printable(message)}", style="red", markup=False)
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A rich table on stdout; cells are shown as plain text, never as markup."""
+    from rich.table import Table
+
     t = Table(*columns, title=title, show_lines=False, header_style="bold")
     for row in rows:
         t.add_row(*("" if v is None else printable(str(v)) for v in row))
-    out.print(t, markup=False)
+    _console("out").print(t, markup=False)
 
 
 @contextmanager
@@ -92,9 +113,9 @@ def progress(description: str) -> Iterator[ProgressCallback]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=_console("err"),
         transient=True,
-        disable=not err.is_terminal,
+        disable=not _console("err").is_terminal,
     )
     task = bar.add_task(description, total=None)
 

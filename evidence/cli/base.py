@@ -4,8 +4,9 @@ settings the root callback built, and the `--json` option."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -26,6 +27,48 @@ PolicyArgument = Annotated[
 ]
 PolicyOption = Annotated[Optional[str], typer.Option("--policy", help="Same as POLICY.")]
 AllFlag = Annotated[bool, typer.Option("--all", help="Every policy.")]
+
+
+def _plain_strings() -> None:
+    """Let a `str` or `bool` parameter's value through typer without pydantic.
+
+    typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter built on first
+    use (`--help` and `--db` included); importing pydantic for it costs 60-90 ms at every
+    start (issue #16), to hand back the `str` or `bool` that click already parsed. Such a value
+    of a plain `str` or `bool` parameter passes through unchanged (what the adapter returns for
+    it); any other value, and every other type, goes to typer's own coercion. Without these
+    typer internals (another typer) nothing changes."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer.core import _TyperParameter
+    except ImportError:  # pragma: no cover - a typer without this machinery
+        return
+    original = _TyperParameter.get_runtime_param
+    if getattr(original, "plain_strings", False):
+        return
+
+    @dataclass(frozen=True)
+    class _Plain(RuntimeParam):  # type: ignore[misc]
+        descriptor: Any = None
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is self.annotation:
+                return value
+            return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    def get_runtime_param(self: Any) -> Any:
+        d = self.type_descriptor
+        if (self._runtime_param is None and d.annotation in (str, bool) and d.file_annotation is None
+                and getattr(d.parameter_info, "parser", None) is None):  # fmt: skip
+            self._runtime_param = _Plain(parameter_info=d.parameter_info, annotation=d.annotation,
+                                         descriptor=d)  # fmt: skip
+        return original(self)
+
+    get_runtime_param.plain_strings = True  # type: ignore[attr-defined]
+    _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]
+
+
+_plain_strings()
 
 
 class _Group(TyperGroup):
@@ -93,6 +136,12 @@ def open_engine(ctx: typer.Context):  # type: ignore[no-untyped-def]
 
     command = " ".join(ctx.command_path.split()[1:])
     return open_store(settings(ctx).db_url, check=command not in READ_ONLY_COMMANDS)
+
+
+def read_store(ctx: typer.Context) -> str:
+    """The store a read command reads, as its URL: the services open it with the lean reader
+    (evidence.store.read), which makes the same checks as `open_engine` without the ORM."""
+    return settings(ctx).db_url
 
 
 def chosen_policy(

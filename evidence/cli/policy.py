@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine, settings
+from evidence.cli.base import JsonFlag, new_app, open_engine, read_store, settings
 
 app = new_app("Add policy documents to the store and look at them.")
 
@@ -81,7 +81,7 @@ def list_(ctx: typer.Context, json: JsonFlag = False) -> None:
     """List the policies in the store."""
     from evidence.services.policy import list_policies
 
-    rows = list_policies(open_engine(ctx))
+    rows = list_policies(read_store(ctx))
     if json:
         console.emit_json(rows)
         return
@@ -116,7 +116,7 @@ def show(
     """Show a policy: dates, coverage statements, codes, conclusion and references."""
     from evidence.services.policy import show_policy
 
-    view = show_policy(open_engine(ctx), policy_id)
+    view = show_policy(read_store(ctx), policy_id)
     if json:
         console.emit_json(view)
         return

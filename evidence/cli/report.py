@@ -13,8 +13,8 @@ from evidence.cli.base import (
     PolicyArgument,
     PolicyOption,
     chosen_policy,
-    open_engine,
     output_format,
+    read_store,
 )
 
 # -o suffix -> report format, for `-o report.html` without --format
@@ -44,7 +44,7 @@ def report(
     fmt = output_format(fmt, output, SUFFIXES, "text")
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    data = build(open_engine(ctx), policy_id)
+    data = build(read_store(ctx), policy_id)
     text = render(data, fmt)
     if output and output != "-":
         path = write_output(output, text, force=force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, open_engine
+from evidence.cli.base import JsonFlag, read_store
 
 SHORT = {"retracted": "retracted", "expression-of-concern": "concern", "erratum": "erratum",
          "superseded": "superseded", "citation-mismatch": "mismatch"}  # fmt: skip
@@ -21,7 +21,7 @@ def status(ctx: typer.Context, json: JsonFlag = False) -> None:
     """
     from evidence.services.status import policy_statuses
 
-    rows = policy_statuses(open_engine(ctx))
+    rows = policy_statuses(read_store(ctx))
     if json:
         console.emit_json([r.to_dict() for r in rows])
         return

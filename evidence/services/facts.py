@@ -30,7 +30,14 @@ def _chunks(ids: Iterable[str]) -> list[list[str]]:
 
 
 def stored_rows(conn: Any, pmids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The `articlefacts` rows of these PMIDs: {pmid: {extractor, source_key, facts}}."""
+    """The `articlefacts` rows of these PMIDs: {pmid: {extractor, source_key, facts}}.
+    `conn` may be a lean Reader (evidence.store.read: the report's path, no SQLAlchemy)."""
+    from evidence.store.read import Reader
+
+    if isinstance(conn, Reader):
+        from evidence.store import queries as q
+
+        return q.article_facts(conn, list(pmids))
     from sqlalchemy import select
 
     from evidence.store.models import ArticleFacts

@@ -11,18 +11,19 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from typing import TYPE_CHECKING, Any
 
 from evidence.config import store_label
 from evidence.errors import InputError, NotFound
-from evidence.policy import parse_policy, read_document
-from evidence.policy.read import normalise
-from evidence.records import PolicyDocument
-from evidence.store import in_transaction
-from evidence.store import models as m
+from evidence.store import queries as q
+from evidence.store.read import Reader, reading
+
+if TYPE_CHECKING:  # the ORM only where a policy is written: `list` and `show` read without it
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from evidence.records import PolicyDocument
+    from evidence.store import models as m
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -72,6 +73,8 @@ def read_input(path: str, stdin: bytes | None = None) -> tuple[bytes, str]:
 
 
 def _title(doc: PolicyDocument, title: str | None, source: str) -> tuple[str, str]:
+    from evidence.policy.read import normalise
+
     if title and title.strip():
         # the same cleaning as a document's text: no terminal escapes, one line
         return " ".join(normalise(title).split()), "option"
@@ -83,6 +86,8 @@ def _title(doc: PolicyDocument, title: str | None, source: str) -> tuple[str, st
 
 def parse_input(data: bytes, source: str) -> tuple[str, PolicyDocument]:
     """Decode and parse a policy file; errors name the file."""
+    from evidence.policy import parse_policy, read_document
+
     notes: list[str] = []
     text = read_document(data, source, notes)
     try:
@@ -106,6 +111,9 @@ def add_policy(
 
     Pass `parsed` (from `parse_input`) to parse before opening the store, so that a bad
     file leaves no trace, not even a new empty database."""
+    from evidence.store import in_transaction
+    from evidence.store import models as m
+
     text, doc = parsed if parsed is not None else parse_input(data, source)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title_text, title_source = _title(doc, title, source)
@@ -139,6 +147,10 @@ def add_policy(
 def _known_policy(session: Session, digest: str, doc: PolicyDocument) -> str | None:
     """Without --id, a text already stored (any revision) or a document whose own title is
     a stored policy's is that policy, not a new one (`policy add -` has no file name)."""
+    from sqlmodel import select
+
+    from evidence.store import models as m
+
     row = session.exec(select(m.PolicyRevision.policy_id).where(m.PolicyRevision.sha256 == digest)).first()
     if row:
         return row
@@ -152,7 +164,10 @@ def _known_policy(session: Session, digest: str, doc: PolicyDocument) -> str | N
 
 
 def _carry_from(session: Session, policy: m.Policy, previous: int) -> None:
+    from sqlmodel import select
+
     from evidence.services.carry import carry_over
+    from evidence.store import models as m
 
     def refs(revision: int) -> list[m.Reference]:
         stmt = select(m.Reference).where(m.Reference.policy_id == policy.id, m.Reference.revision == revision)
@@ -171,6 +186,8 @@ def _upsert_policy(
     revision: int,
     source: str,
 ) -> m.Policy:
+    from evidence.store import models as m
+
     fields: dict[str, Any] = dict(
         sha256=digest,
         revision=revision,
@@ -195,6 +212,8 @@ def _upsert_policy(
 def _save_revision(
     session: Session, pid: str, revision: int, doc: PolicyDocument, digest: str, source: str
 ) -> None:
+    from evidence.store import models as m
+
     session.add(
         m.PolicyRevision(
             policy_id=pid, revision=revision, sha256=digest, source_file=source, text=doc.text
@@ -216,6 +235,8 @@ def _save_revision(
 def get_policy(session: Session, policy_id: str) -> m.Policy:
     """The policy by the id the user typed: as stored, or as `policy add --id` would have
     stored that typed id (an unsafe id is kept as its slug)."""
+    from evidence.store import models as m
+
     policy = session.get(m.Policy, policy_id)
     if policy is None and policy_id:
         policy = session.get(m.Policy, policy_id_for(policy_id))
@@ -226,6 +247,10 @@ def get_policy(session: Session, policy_id: str) -> m.Policy:
 
 
 def current_references(session: Session, policy: m.Policy) -> list[m.Reference]:
+    from sqlmodel import select
+
+    from evidence.store import models as m
+
     stmt = (
         select(m.Reference)
         .where(m.Reference.policy_id == policy.id, m.Reference.revision == policy.revision)
@@ -234,119 +259,67 @@ def current_references(session: Session, policy: m.Policy) -> list[m.Reference]:
     return list(session.exec(stmt))
 
 
-def list_policies(engine: Engine) -> list[dict[str, Any]]:
+def find_policy(reader: Reader, policy_id: str) -> dict[str, Any]:
+    """`get_policy` for the read path: the policy's row as a dict, by the id the user typed."""
+    policy = q.policy(reader, policy_id)
+    if policy is None and policy_id and policy_id_for(policy_id) != policy_id:
+        policy = q.policy(reader, policy_id_for(policy_id))
+    if policy is None:
+        raise NotFound(f"no policy {policy_id!r} in {reader.label}", hint="see 'evidence policy list'")
+    return policy
+
+
+def list_policies(engine: Engine | Reader | str) -> list[dict[str, Any]]:
     """Every policy with its current revision's reference count.
 
     One counting query for all policies: loading each policy's references to count them
-    took half of `policy list`'s time on a store of 500 policies (bench/store_bench.py)."""
-    counts = (
-        select(m.Reference.policy_id, func.count())
-        .join(
-            m.Policy,
-            (m.Policy.id == m.Reference.policy_id) & (m.Policy.revision == m.Reference.revision),
-        )
-        .group_by(m.Reference.policy_id)
-    )
-    with Session(engine) as session:
-        per_policy = dict(session.exec(counts).all())  # type: ignore[call-overload]
+    took half of `policy list`'s time on a store of 500 policies (bench/store_bench.py).
+    `engine` is an engine, a Reader or the store's URL (evidence.store.read)."""
+    with reading(engine) as reader:
+        per_policy = q.current_reference_counts(reader)
         return [
-            {
-                "id": p.id,
-                "title": p.title,
-                "revision": p.revision,
-                "effective_date": p.effective_date,
-                "last_reviewed": p.last_reviewed,
-                "references": per_policy.get(p.id, 0),
-            }
-            for p in session.exec(select(m.Policy).order_by(m.Policy.id))  # type: ignore[arg-type]
+            {**p, "references": per_policy.get(p["id"], 0)} for p in q.policy_rows(reader)
         ]
 
 
-def show_policy(engine: Engine, policy_id: str) -> dict[str, Any]:
+def show_policy(engine: Engine | Reader | str, policy_id: str) -> dict[str, Any]:
     """The policy with its statements, codes and references (with design tags and roles)."""
-    with Session(engine) as session:
-        p = get_policy(session, policy_id)
-        rev = (m.Statement.policy_id == p.id, m.Statement.revision == p.revision)
-        statements = session.exec(select(m.Statement).where(*rev)).all()
-        codes = session.exec(
-            select(m.BillingCode).where(
-                m.BillingCode.policy_id == p.id, m.BillingCode.revision == p.revision
-            )
-        ).all()
-        refs = current_references(session, p)
-        tags = _tags_for(session, refs)
-        return {
-            "id": p.id,
-            "title": p.title,
-            "title_source": p.title_source,
-            "revision": p.revision,
-            "source_file": p.source_file,
-            "sha256": p.sha256,
-            "policy_number": p.policy_number,
-            "effective_date": p.effective_date,
-            "original_effective": p.original_effective,
-            "last_reviewed": p.last_reviewed,
-            "next_review": p.next_review,
-            "published": p.published,
-            "conclusion": p.conclusion,
-            "related": p.related,
-            "statements": [
-                {"product": s.product, "status": s.status, "text": s.text} for s in statements
-            ],
-            "codes": [
-                {
-                    "code": c.code,
-                    "system": c.system,
-                    "description": c.description,
-                    "position": c.position,
-                }
-                for c in codes
-            ],
-            "references": [_reference_view(r, tags) for r in refs],
-        }
-
-
-def subject_of(ref: m.Reference) -> str:
-    """The key a reference's design tag is stored under."""
-    pmid = ref.pmid or ref.matched_pmid
-    return f"pmid:{pmid}" if pmid else f"ref:{ref.id}"
-
-
-def _tags_for(session: Session, refs: list[m.Reference]) -> dict[str, m.DesignTag]:
-    subjects = [subject_of(r) for r in refs]
-    if not subjects:
-        return {}
-    rows = session.exec(select(m.DesignTag).where(m.DesignTag.subject.in_(subjects)))  # type: ignore[attr-defined]
-    return {t.subject: t for t in rows}
-
-
-def _reference_view(r: m.Reference, tags: dict[str, m.DesignTag]) -> dict[str, Any]:
-    tag = tags.get(subject_of(r))
+    with reading(engine) as reader:
+        p = find_policy(reader, policy_id)
+        statements = q.statements(reader, p["id"], p["revision"])
+        codes = q.billing_codes(reader, p["id"], p["revision"])
+        refs = q.references(reader, p["id"], p["revision"])
+        tags = q.design_tags(reader, [subject_of(r) for r in refs])
+    keys = ("id", "title", "title_source", "revision", "source_file", "sha256", "policy_number",
+            "effective_date", "original_effective", "last_reviewed", "next_review", "published",
+            "conclusion", "related")  # fmt: skip
     return {
-        "number": r.number,
-        "authors": r.authors,
-        "et_al": r.et_al,
-        "title": r.title,
-        "journal": r.journal,
-        "year": r.year,
-        "month": r.month,
-        "day": r.day,
-        "volume": r.volume,
-        "issue": r.issue,
-        "pages": r.pages,
-        "pmid": r.pmid,
-        "doi": r.doi,
-        "nct": r.nct,
-        "kind": r.kind,
-        "matched_pmid": r.matched_pmid,
-        "match_status": r.match_status,
-        "match_candidates": r.match_candidates,
-        "group": r.group,
-        "printed_number": r.printed_number,
-        "warnings": r.warnings,
-        "design": tag.design if tag else None,
-        "evidence_level": tag.level if tag else None,
-        "design_source": tag.source if tag else None,
-        "role": r.role,
-        "raw": r.raw,
+        **{k: p[k] for k in keys},
+        "statements": statements,
+        "codes": codes,
+        "references": [_reference_view(r, tags) for r in refs],
+    }
+
+
+def subject_of(ref: m.Reference | dict[str, Any]) -> str:
+    """The key a reference's design tag is stored under (a model row or a read-layer dict)."""
+    if isinstance(ref, dict):
+        pmid, ref_id = ref["pmid"] or ref["matched_pmid"], ref["id"]
+    else:
+        pmid, ref_id = ref.pmid or ref.matched_pmid, ref.id
+    return f"pmid:{pmid}" if pmid else f"ref:{ref_id}"
+
+
+def _reference_view(r: dict[str, Any], tags: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    tag = tags.get(subject_of(r))
+    fields = ("number", "authors", "et_al", "title", "journal", "year", "month", "day", "volume",
+              "issue", "pages", "pmid", "doi", "nct", "kind", "matched_pmid", "match_status",
+              "match_candidates", "group", "printed_number", "warnings")  # fmt: skip
+    return {
+        **{k: r[k] for k in fields},
+        "design": tag["design"] if tag else None,
+        "evidence_level": tag["level"] if tag else None,
+        "design_source": tag["source"] if tag else None,
+        "role": r["role"],
+        "raw": r["raw"],
     }

@@ -3,17 +3,19 @@
 The store is read here and only here; `evidence.report` receives plain records. Flags that
 need a rule (PubMed's retraction/erratum marks, superseded guidelines) are computed here
 with `evidence.flags` so that the report package stays free of sideways imports.
+
+The store is read through the lean read layer (`evidence.store.read`: plain SELECTs, no ORM),
+so `evidence report` starts without SQLAlchemy (issue #16). The two sections that need the
+review and watch services' own logic (since the last review, since the last watch) go
+through those services' ORM reads, and only when the policy has a review cycle or a watch.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timezone
-from typing import Any
-
-from sqlalchemy import func
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from evidence.errors import InputError
 from evidence.extract.stored import FACT_DESIGNS
@@ -22,48 +24,41 @@ from evidence.flags.article import article_flags
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
 from evidence.services.facts import facts_for
-from evidence.services.policy import current_references, get_policy, subject_of
-from evidence.services.review import since_last_review
-from evidence.services.trials import last_asked, stored_trials
-from evidence.services.watch import last_watch
-from evidence.store import models as m
+from evidence.services.policy import find_policy, subject_of
+from evidence.store import queries as q
+from evidence.store.read import Reader, reading
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 FORMATS = ("text", "md", "html", "json")
 
 
-def gather(engine: Engine, policy_id: str) -> ReportInput:
-    """Everything the report needs about one policy, as plain records."""
-    with Session(engine) as session:
-        p = get_policy(session, policy_id)
-        refs = current_references(session, p)
+def gather(engine: Engine | Reader | str, policy_id: str) -> ReportInput:
+    """Everything the report needs about one policy, as plain records (`engine`: an engine,
+    a Reader or the store's URL; evidence.store.read)."""
+    with reading(engine) as session:
+        p = find_policy(session, policy_id)
+        refs = [SimpleNamespace(**r) for r in q.references(session, p["id"], p["revision"])]
         inputs = _reference_inputs(session, refs)
         policy = {
-            "id": p.id,
-            "title": p.title,
-            "effective_date": p.effective_date,
-            "last_reviewed": p.last_reviewed,
-            "conclusion": p.conclusion,
-            "statements": [
-                dict(product=s.product, status=s.status, text=s.text)
-                for s in _current(session, m.Statement, p)
-            ],
+            "id": p["id"],
+            "title": p["title"],
+            "effective_date": p["effective_date"],
+            "last_reviewed": p["last_reviewed"],
+            "conclusion": p["conclusion"],
+            "statements": q.statements(session, p["id"], p["revision"]),
             "codes": [
-                dict(code=c.code, system=c.system, description=c.description)
-                for c in _current(session, m.BillingCode, p)
+                dict(code=c["code"], system=c["system"], description=c["description"])
+                for c in q.billing_codes(session, p["id"], p["revision"])
             ],
         }
-        since = since_last_review(session, p.id)
+        since, watched = _review_and_watch(session, p["id"])
         new = _new_studies(session, since)
-        watched = last_watch(session, p.id)
-        trials = stored_trials(session, p.id)
-        ctgov = last_asked(session, p.id)
+        trials = q.policy_trials(session, p["id"])
+        ctgov = q.trials_asked_at(session, p["id"])
         pmids = [i.pmid for i in inputs if i.pmid]
-        pubmed = (
-            session.exec(select(func.max(m.Article.fetched_at)).where(m.Article.pmid.in_(pmids)))  # type: ignore[attr-defined]
-            .one()
-            if pmids
-            else None
-        )
+        pubmed = q.last_fetched(session, pmids) if pmids else None
     _add_superseded(inputs)
     return ReportInput(
         policy=policy,
@@ -79,6 +74,22 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
     )
 
 
+def _review_and_watch(reader: Reader, policy_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The "since the last review" and "since the last watch" sections, from the review and
+    watch services (ORM reads); a policy with no review cycle and no watch needs neither."""
+    cycles, watched = q.has_review_cycles(reader, policy_id), q.watched(reader, policy_id)
+    if not cycles and not watched:
+        return None, None
+    from sqlmodel import Session
+
+    from evidence.services.review import since_last_review
+    from evidence.services.watch import last_watch
+
+    with Session(reader.engine()) as session:
+        return (since_last_review(session, policy_id) if cycles else None,
+                last_watch(session, policy_id) if watched else None)  # fmt: skip
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     """Stores hand back naive UTC (SQLite) or aware times (PostgreSQL): make both aware."""
     if moment is None or moment.tzinfo is not None:
@@ -87,15 +98,12 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
+    from evidence import installed_version
 
-    try:
-        return version("evidence")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return None
+    return installed_version()
 
 
-def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _new_studies(session: Reader, since: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The latest cycle's included studies with their records' trial facts (new rows)."""
     included = (since or {}).get("included", [])
     articles = _articles(session, [inc["pmid"] for inc in included])
@@ -109,14 +117,6 @@ def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[st
         out.append({**inc, "doi": a["doi"] if a else None, "facts": doc.get("trial")})
     return out
 
-
-def _current(session: Session, model: Any, p: m.Policy) -> list[Any]:
-    stmt = select(model).where(model.policy_id == p.id, model.revision == p.revision)
-    return list(session.exec(stmt.order_by(model.id)))
-
-
-#: how many ids one `IN` query carries (well under SQLite's and PostgreSQL's parameter limits)
-CHUNK = 500
 
 #: the Article columns the report reads (never raw_xml: ~26 KB a record that nothing here uses)
 ARTICLE_COLUMNS = (
@@ -134,58 +134,28 @@ ARTICLE_COLUMNS = (
 )
 
 
-def _chunks(ids: list[Any]) -> list[list[Any]]:
-    unique = list(dict.fromkeys(ids))
-    return [unique[i : i + CHUNK] for i in range(0, len(unique), CHUNK)]
-
-
-def _articles(session: Session, pmids: list[str]) -> dict[str, dict[str, Any]]:
+def _articles(session: Reader, pmids: list[str]) -> dict[str, dict[str, Any]]:
     """Articles by PMID as the report's plain dicts, a few chunked queries, no raw XML."""
-    cols = [getattr(m.Article, c) for c in ARTICLE_COLUMNS]
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(pmids):
-        for row in session.execute(select(*cols).where(m.Article.pmid.in_(chunk))):  # type: ignore[attr-defined]
-            out[row[0]] = dict(zip(ARTICLE_COLUMNS, row, strict=True))
-    return out
+    return q.articles(session, pmids, ARTICLE_COLUMNS)
 
 
-def _unresolved(session: Session, pmids: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in _chunks(pmids):
-        stmt = select(m.Unresolved.pmid, m.Unresolved.reason).where(m.Unresolved.pmid.in_(chunk))  # type: ignore[attr-defined]
-        out.update({pmid: reason for pmid, reason in session.execute(stmt)})
-    return out
+def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
+    return q.unresolved(session, pmids)
 
 
-def _tags(session: Session, subjects: list[str]) -> dict[str, dict[str, Any]]:
-    t = m.DesignTag
-    cols = (t.subject, t.design, t.level, t.source, t.modifiers, t.signal)
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(subjects):
-        for subject, design, level, source, modifiers, signal in session.execute(
-            select(*cols).where(t.subject.in_(chunk))  # type: ignore[attr-defined]
-        ):
-            out[subject] = dict(
-                design=design, level=level, source=source, modifiers=modifiers, signal=signal
-            )
-    return out
+def _tags(session: Reader, subjects: list[str]) -> dict[str, dict[str, Any]]:
+    return {subject: {k: v for k, v in tag.items() if k != "subject"}
+            for subject, tag in q.design_tags(session, subjects).items()}  # fmt: skip
 
 
-def _citation_flags(session: Session, ref_ids: list[int]) -> dict[int, list[dict[str, str]]]:
-    f = m.CitationFlag
+def _citation_flags(session: Reader, ref_ids: list[int]) -> dict[int, list[dict[str, str]]]:
     out: dict[int, list[dict[str, str]]] = {}
-    for chunk in _chunks(ref_ids):
-        stmt = (
-            select(f.reference_id, f.kind, f.detail)
-            .where(f.reference_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(f.id)
-        )
-        for ref_id, kind, detail in session.execute(stmt):
-            out.setdefault(ref_id, []).append(_citation_flag(kind, detail))
+    for ref_id, kind, detail in q.citation_flags(session, ref_ids):
+        out.setdefault(ref_id, []).append(_citation_flag(kind, detail))
     return out
 
 
-def _reference_inputs(session: Session, refs: list[m.Reference]) -> list[ReferenceInput]:
+def _reference_inputs(session: Reader, refs: list[Any]) -> list[ReferenceInput]:
     """Every reference's input from five chunked `IN` queries, not three queries a reference
     (30,000 ORM queries made a 10,000-reference report take 6.5 s; issue #16)."""
     pmids = [p for p in (r.pmid or r.matched_pmid for r in refs) if p]
@@ -201,7 +171,7 @@ def _reference_inputs(session: Session, refs: list[m.Reference]) -> list[Referen
 
 
 def _fact_articles(
-    refs: list[m.Reference], articles: dict[str, dict[str, Any]], tags: dict[str, dict[str, Any]]
+    refs: list[Any], articles: dict[str, dict[str, Any]], tags: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
     """The records whose facts the evidence table shows: direct trials and syntheses."""
     out = {}
@@ -213,7 +183,7 @@ def _fact_articles(
 
 
 def _reference_input(
-    r: m.Reference,
+    r: Any,
     articles: dict[str, dict[str, Any]],
     unresolved: dict[str, str],
     tag: dict[str, Any] | None,
@@ -273,7 +243,7 @@ def _add_superseded(inputs: list[ReferenceInput]) -> None:
         by_number[s.older.key].flags.append({"kind": "superseded", "detail": s.detail})
 
 
-def build(engine: Engine, policy_id: str) -> ReportData:
+def build(engine: Engine | Reader | str, policy_id: str) -> ReportData:
     return build_report(gather(engine, policy_id))
 
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from evidence.flags.changes import SEVERITY
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
-from evidence.store import models as m
+from evidence.store import queries as q
+from evidence.store.read import Reader, reading
 from evidence.watch.interval import review_due
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 FLAG_KINDS = ("retracted", "expression-of-concern", "erratum", "superseded", "citation-mismatch")
 # flag kind -> the ArticleMark column that says so (a reference citing a retraction notice is
@@ -69,30 +69,31 @@ class PolicyStatus:
                 self.review_due or date.max, self.id)  # fmt: skip
 
 
-def policy_statuses(engine: Engine, today: date | None = None) -> list[PolicyStatus]:
-    """Every policy's status row, what needs attention first."""
+def policy_statuses(engine: Engine | Reader | str, today: date | None = None) -> list[PolicyStatus]:
+    """Every policy's status row, what needs attention first (`engine`: an engine, a Reader
+    or the store's URL; evidence.store.read)."""
     today = today or date.today()
-    with Session(engine) as session:
-        rows = {p.id: _base(p, today) for p in session.execute(_policies()).all()}
-        for pid, refs, unchecked, unresolved, *marks in session.execute(_reference_counts()):
+    with reading(engine) as reader:
+        rows = {p["id"]: _base(p, today) for p in q.status_policies(reader)}
+        for pid, refs, unchecked, unresolved, *marks in q.status_reference_counts(reader):
             if (row := rows.get(pid)) is not None:
                 row.references, row.unchecked, row.unresolved = refs, unchecked or 0, unresolved or 0
                 for kind, n in zip(_MARKS, marks, strict=True):
                     row.flags[kind] = n or 0
-        for pid, n in session.execute(_mismatches()):
+        for pid, n in q.status_mismatches(reader):
             if pid in rows:
                 rows[pid].flags["citation-mismatch"] = n
-        for pid, n in _superseded(session).items():
+        for pid, n in _superseded(reader).items():
             if pid in rows:
                 rows[pid].flags["superseded"] = n
-        for pid, number, since, until, total, left in session.execute(_open_cycles()):
+        for pid, number, since, until, total, left in q.status_open_cycles(reader):
             if (row := rows.get(pid)) is not None:
                 row.open_cycle, row.open_since, row.open_until = number, since, until
                 row.candidates, row.candidates_left = total or 0, left or 0
-        for pid, kind, n in session.execute(_open_events()):
+        for pid, kind, n in q.status_open_events(reader):
             if pid in rows:
                 rows[pid].events[kind] = n
-        for pid, checked_at, since, count, pmids in session.execute(_latest_searches()):
+        for pid, checked_at, since, count, pmids in q.status_latest_searches(reader):
             if pid in rows:
                 rows[pid].new_evidence = {"checked_at": checked_at, "since": since,
                                           "count": count, "pmids": list(pmids or [])}  # fmt: skip
@@ -102,10 +103,10 @@ def policy_statuses(engine: Engine, today: date | None = None) -> list[PolicySta
     return sorted(rows.values(), key=PolicyStatus.sort_key)
 
 
-def _base(p: Any, today: date) -> PolicyStatus:
-    due = review_due(p.last_reviewed, p.effective_date, p.next_review, p.review_every)
-    return PolicyStatus(id=p.id, title=p.title, last_reviewed=p.last_reviewed,
-                        review_every=p.review_every, review_due=due,
+def _base(p: dict[str, Any], today: date) -> PolicyStatus:
+    due = review_due(p["last_reviewed"], p["effective_date"], p["next_review"], p["review_every"])
+    return PolicyStatus(id=p["id"], title=p["title"], last_reviewed=p["last_reviewed"],
+                        review_every=p["review_every"], review_due=due,
                         overdue=due is not None and due <= today)  # fmt: skip
 
 
@@ -117,107 +118,13 @@ def _attention(row: PolicyStatus) -> list[str]:
     return out
 
 
-# ---------------------------------------------------------------- the queries
-
-
-def _policies() -> Any:
-    p = m.Policy
-    return select(p.id, p.title, p.last_reviewed, p.effective_date, p.next_review, p.review_every)
-
-
-def _current() -> Any:
-    return and_(m.Policy.id == m.Reference.policy_id, m.Policy.revision == m.Reference.revision)
-
-
-def _pmid() -> Any:
-    return func.coalesce(m.Reference.pmid, m.Reference.matched_pmid)
-
-
-def _count(condition: Any) -> Any:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def _reference_counts() -> Any:
-    # every stored record has its articlemark row (the triggers see to it), so a missing
-    # mark is a missing record: one index lookup per reference instead of two
-    u, k = m.Unresolved, m.ArticleMark
-    marks = [_count(getattr(k, column).is_(True)) for column in _MARKS.values()]
-    return (
-        select(m.Reference.policy_id, func.count(),
-               _count(and_(k.pmid.is_(None), u.pmid.is_(None))),
-               _count(and_(k.pmid.is_(None), u.pmid.is_not(None))), *marks)  # type: ignore[union-attr]
-        .join(m.Policy, _current())
-        .outerjoin(k, k.pmid == _pmid())
-        .outerjoin(u, u.pmid == _pmid())
-        .group_by(m.Reference.policy_id)
-    )  # fmt: skip
-
-
-def _mismatches() -> Any:
-    """References whose citation disagrees with their record (any kind of mismatch)."""
-    return (
-        select(m.Reference.policy_id, func.count(func.distinct(m.CitationFlag.reference_id)))
-        .join(m.Policy, _current())
-        .join(m.CitationFlag, m.CitationFlag.reference_id == m.Reference.id)
-        .group_by(m.Reference.policy_id)
-    )
-
-
-def _subject() -> Any:
-    return case(
-        (_pmid().is_not(None), literal("pmid:") + _pmid()),
-        else_=literal("ref:") + cast(m.Reference.id, String),
-    )
-
-
-def _superseded(session: Session) -> dict[str, int]:
+def _superseded(reader: Reader) -> dict[str, int]:
     """Older guideline editions per policy: the report's rule, on guideline-like rows only."""
-    a, t = m.Article, m.DesignTag
-    title = func.coalesce(a.title, m.Reference.title)
-    sqlite = session.get_bind().dialect.name == "sqlite"  # its LIKE ignores ASCII case already
-    worded = or_(*(title.like(w) if sqlite else title.ilike(w) for w in _GUIDELINE_WORDS))
-    untagged = or_(t.design.is_(None), t.design.in_(("unknown", "other")))  # type: ignore[union-attr,attr-defined]
-    stmt = (
-        select(m.Reference.policy_id, m.Reference.number, title,
-               func.coalesce(a.year, m.Reference.year), _pmid(), t.design)
-        .join(m.Policy, _current())
-        .outerjoin(a, a.pmid == _pmid())
-        .outerjoin(t, t.subject == _subject())
-        .where(or_(t.design == "guideline", and_(untagged, worded)))
-    )  # fmt: skip
     cites: dict[str, list[GuidelineCite]] = {}
-    for pid, number, text, year, pmid, design in session.execute(stmt):
+    for pid, number, text, year, pmid, design in q.status_guideline_rows(reader, _GUIDELINE_WORDS):
         if design == "guideline" or looks_like_guideline(text or ""):
             cites.setdefault(pid, []).append(GuidelineCite(number, text or "", year, pmid))
     return {pid: len({s.older.key for s in find_superseded(c)}) for pid, c in cites.items()}
-
-
-def _open_cycles() -> Any:
-    c, k = m.ReviewCycle, m.Candidate
-    return (
-        select(c.policy_id, c.number, c.since, c.until, func.count(k.id),
-               _count(and_(k.id.is_not(None), or_(k.decision.is_(None), k.decision == "maybe"))))  # type: ignore[union-attr]
-        .outerjoin(k, k.cycle_id == c.id)
-        .where(c.status == "open")
-        .group_by(c.policy_id, c.number, c.since, c.until)
-    )
-
-
-def _open_events() -> Any:
-    e = m.WatchEvent
-    return (
-        select(e.policy_id, e.kind, func.count())
-        .where(e.acknowledged_at.is_(None))  # type: ignore[union-attr]
-        .group_by(e.policy_id, e.kind)
-    )
-
-
-def _latest_searches() -> Any:
-    w = m.PolicyWatch
-    latest = select(w.policy_id, func.max(w.id).label("id")).group_by(w.policy_id).subquery()
-    return select(w.policy_id, w.checked_at, w.since, w.count, w.pmids).join(
-        latest, latest.c.id == w.id
-    )
 
 
 # ---------------------------------------------------------------- the review interval

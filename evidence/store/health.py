@@ -18,11 +18,12 @@ import sqlite3
 import tempfile
 from contextlib import closing
 from pathlib import Path
-
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING
 
 from evidence.errors import StoreError
+
+if TYPE_CHECKING:  # SQLAlchemy only where an engine is at hand: the lean read path has none
+    from sqlalchemy.engine import Connection, Engine
 
 OUR_TABLES = frozenset({"policy", "alembic_version"})
 
@@ -51,7 +52,13 @@ def _recovery(path: str) -> str:
 
 def refuse_foreign(conn: Connection, shown: str) -> None:
     """A database with tables but not ours is another application's: never add ours to it."""
-    tables = set(inspect(conn).get_table_names())
+    from sqlalchemy import inspect
+
+    refuse_foreign_tables(set(inspect(conn).get_table_names()), shown)
+
+
+def refuse_foreign_tables(tables: set[str], shown: str) -> None:
+    """The refusal itself, from the database's table names (shared with `evidence.store.read`)."""
     if tables and "policy" not in tables:
         listed = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
         raise StoreError(
@@ -91,12 +98,7 @@ def refuse_foreign_file(engine: Engine) -> None:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot use {path} as a store: {exc}") from None
-    if tables and "policy" not in tables:
-        listed = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
-        raise StoreError(
-            f"{path} is not an evidence store (it holds other tables: {listed}); left unchanged",
-            hint="point EVIDENCE_DB or --db at an evidence store or a new file",
-        )
+    refuse_foreign_tables(tables, str(path))
 
 
 def integrity_report(engine: Engine) -> list[str]:
@@ -159,12 +161,22 @@ def translate_errors(engine: Engine) -> None:
     """Turn SQLite's low-level failures into one StoreError line naming the file."""
     if engine.dialect.name != "sqlite":
         return
+    from sqlalchemy import event
+
     shown = where(engine)
 
     @event.listens_for(engine, "handle_error")
     def _translate(context) -> None:  # type: ignore[no-untyped-def]
-        message = str(context.original_exception).lower()
-        for needle, cause in _CAUSES:
-            if needle in message:
-                hint = f"; {_recovery(shown)}" if needle in ("malformed", "file is not a database") else ""
-                raise StoreError(f"cannot use the store at {shown}: {cause}{hint}") from None
+        error = sqlite_error(context.original_exception, shown)
+        if error is not None:
+            raise error from None
+
+
+def sqlite_error(exc: BaseException, shown: str) -> StoreError | None:
+    """The one line for an SQLite failure whose cause we know (None: not one of those)."""
+    message = str(exc).lower()
+    for needle, cause in _CAUSES:
+        if needle in message:
+            hint = f"; {_recovery(shown)}" if needle in ("malformed", "file is not a database") else ""
+            return StoreError(f"cannot use the store at {shown}: {cause}{hint}")
+    return None
