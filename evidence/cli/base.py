@@ -57,11 +57,14 @@ def _plain_strings() -> None:
             return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
 
     def get_runtime_param(self: Any) -> Any:
-        d = self.type_descriptor
-        if (self._runtime_param is None and d.annotation in (str, bool) and d.file_annotation is None
-                and getattr(d.parameter_info, "parser", None) is None):  # fmt: skip
-            self._runtime_param = _Plain(parameter_info=d.parameter_info, annotation=d.annotation,
-                                         descriptor=d)  # fmt: skip
+        try:  # internals of one typer line: if their shape changes, typer's own path runs
+            d = self.type_descriptor
+            if (self._runtime_param is None and d.annotation in (str, bool) and d.file_annotation is None
+                    and getattr(d.parameter_info, "parser", None) is None):  # fmt: skip
+                self._runtime_param = _Plain(parameter_info=d.parameter_info, annotation=d.annotation,
+                                             descriptor=d)  # fmt: skip
+        except (AttributeError, TypeError):  # pragma: no cover - another typer
+            pass
         return original(self)
 
     get_runtime_param.plain_strings = True  # type: ignore[attr-defined]
