@@ -1,8 +1,8 @@
 """Resolve a policy's references against PubMed and keep what NCBI says in the store.
 
-Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and each
-batch is written in its own transaction: an interrupted run keeps every finished batch and
-never a half-written one. PMIDs NCBI does not return become Unresolved rows with the reason
+Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and
+finished batches are written whole, a few per transaction, with the citation flags of the
+references they answer: an interrupted run keeps whole batches and never a half-written one. PMIDs NCBI does not return become Unresolved rows with the reason
 (cleared when a later run finds them). References without a PMID are looked up with
 ECitMatch and get a "matched, unconfirmed" candidate. When NCBI cannot be reached the run
 stops fetching, keeps everything stored and says so in `unreachable`; the caller decides
