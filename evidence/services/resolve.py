@@ -2,11 +2,11 @@
 
 Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and
 finished batches are written whole, a few per transaction, with the citation flags of the
-references they answer: an interrupted run keeps whole batches and never a half-written one. PMIDs NCBI does not return become Unresolved rows with the reason
-(cleared when a later run finds them). References without a PMID are looked up with
-ECitMatch and get a "matched, unconfirmed" candidate. When NCBI cannot be reached the run
-stops fetching, keeps everything stored and says so in `unreachable`; the caller decides
-the exit code.
+references they answer: an interrupted run keeps whole batches and never a half-written
+one. PMIDs NCBI does not return become Unresolved rows with the reason (cleared when a
+later run finds them). References without a PMID are looked up with ECitMatch and get a
+"matched, unconfirmed" candidate. When NCBI cannot be reached the run stops fetching,
+keeps everything stored and says so in `unreachable`; the caller decides the exit code.
 """
 
 from __future__ import annotations
