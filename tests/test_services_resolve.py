@@ -154,3 +154,63 @@ def test_refresh_refetches_stored_pmids(engine, fake_eutils):
     with client(refresh=True) as c:
         summary = resolve(engine, c, refresh=True)
     assert summary.fetched == 1 and articles(engine)["90000001"].title == "Updated after indexing."
+
+
+def _flags(engine) -> dict[tuple[int, str], str]:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        stmt = select(m.Reference.number, m.CitationFlag.kind, m.CitationFlag.detail).join(
+            m.CitationFlag, m.CitationFlag.reference_id == m.Reference.id  # type: ignore[arg-type]
+        )
+        rows = s.exec(stmt)  # type: ignore[call-overload]
+        return {(n, k): d for n, k, d in rows}
+
+
+def _rows(engine) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    return {p: a.model_dump(exclude={"fetched_at"}) for p, a in articles(engine).items()}
+
+
+def test_a_resolve_from_the_cache_stores_what_the_first_one_stored(engine, fake_eutils, tmp_path):
+    """The cached path (parsed on the calling thread, several batches per transaction, the
+    citations checked against the records in hand) writes the same rows and flags."""
+    from evidence.store import open_store
+
+    pmids = synthetic_pmids(1_250)  # seven batches: more than one transaction's worth
+    add_many(fake_eutils, pmids)
+    make_policy(engine, pmids, extra=[{"pmid": pmids[3], "year": 1990, "journal": "Other J"}])
+    with client(eutils_url=fake_eutils.url) as c:
+        first = resolve(engine, c, "synthetic-policy")
+    sent = fake_eutils.count("efetch.fcgi")
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    make_policy(fresh, pmids, extra=[{"pmid": pmids[3], "year": 1990, "journal": "Other J"}])
+    with client(eutils_url=fake_eutils.url) as c:
+        again = resolve(fresh, c, "synthetic-policy")
+    assert fake_eutils.count("efetch.fcgi") == sent  # nothing asked of NCBI
+    assert (again.resolved, again.from_cache, again.requests) == (1_250, 1_250, 0)
+    assert again.flagged == first.flagged > 0
+    assert _flags(fresh) == _flags(engine)
+    assert _rows(fresh) == _rows(engine)
+    fresh.dispose()
+
+
+def test_ncbi_gone_after_the_cached_batches_keeps_them_and_their_flags(engine, fake_eutils, tmp_path):
+    """Batches answered by the cache wait to be written together; a run that stops on the
+    next batch (NCBI unreachable) still keeps every one of them, flags included."""
+    from evidence.store import open_store
+
+    pmids = synthetic_pmids(600)
+    add_many(fake_eutils, pmids)
+    wrong = [{"pmid": pmids[5], "year": 1990, "journal": "Other J"}]
+    make_policy(engine, pmids[:400], extra=wrong)
+    with client(eutils_url=fake_eutils.url) as c:
+        resolve(engine, c, "synthetic-policy")  # the cache now answers the first two batches
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    make_policy(fresh, pmids, extra=wrong)
+    url = fake_eutils.url
+    fake_eutils.stop()  # NCBI unreachable from here on
+    with client(eutils_url=url) as c:
+        summary = resolve(fresh, c, "synthetic-policy")
+    assert summary.unreachable is not None and summary.partial
+    assert sorted(articles(fresh)) == pmids[:400]
+    assert sorted(summary.unresolved) == pmids[400:]
+    assert set(_flags(fresh).values()) == set(_flags(engine).values()) != set()
+    fresh.dispose()

@@ -104,6 +104,10 @@ class _TooLarge(EntrezError):
     pass
 
 
+class _NotCached(Exception):
+    """`cached_only`: this batch would need a request."""
+
+
 class _Retry(Exception):
     """A transient failure worth another try; `wait` overrides the backoff (429)."""
 
@@ -296,22 +300,31 @@ class EntrezClient:
         """One E-utility call with cache, pace and retries; returns (parsed, from_cache)."""
         url = self.settings.eutils_url + endpoint
         full = self._params(params)
-        cached = getattr(self.session, "cache", None) is not None
-        if cached and not self.settings.refresh:
-            response = self._send(method, url, full, only_if_cached=True)
-            if getattr(response, "from_cache", False) and response.status_code == 200:
-                try:
-                    result = parse(response.content)
-                    self.cache_hits += 1
-                    return result, True
-                except EntrezError:
-                    self._forget(response)
+        hit = self._from_cache(method, url, full, parse)
+        if hit is not None:
+            return hit[0], True
         if self.settings.offline:
             raise EntrezUnavailable(
                 f"offline and {endpoint} for this request is not in the cache",
                 hint="run once without --offline to fill the cache",
             )
         return self._fetch(endpoint, url, method, full, parse), False
+
+    def _from_cache(
+        self, method: str, url: str, full: dict[str, Any], parse: Callable[[bytes], T]
+    ) -> tuple[T] | None:
+        """(parsed,) when the cache holds a usable answer; None otherwise (a bad one is dropped)."""
+        if getattr(self.session, "cache", None) is None or self.settings.refresh:
+            return None
+        response = self._send(method, url, full, only_if_cached=True)
+        if getattr(response, "from_cache", False) and response.status_code == 200:
+            try:
+                result = parse(response.content)
+                self.cache_hits += 1
+                return (result,)
+            except EntrezError:
+                self._forget(response)
+        return None
 
     def _fetch(
         self,
@@ -387,8 +400,21 @@ class EntrezClient:
 
     # ------------------------------------------------------------ efetch
 
+    def cached_articles(self, pmids: Iterable[str]) -> FetchResult | None:
+        """What `fetch_articles` would return, when the HTTP cache answers every batch of it;
+        None as soon as one batch is not there (nothing is sent then). Cheap enough to ask
+        before handing a batch to a thread."""
+        try:
+            return self.fetch_articles(pmids, cached_only=True)
+        except _NotCached:
+            return None
+
     def fetch_articles(
-        self, pmids: Iterable[str], progress: ProgressCallback | None = None
+        self,
+        pmids: Iterable[str],
+        progress: ProgressCallback | None = None,
+        *,
+        cached_only: bool = False,
     ) -> FetchResult:
         """Fetch PubMed records, 200 per request; PMIDs NCBI does not return are `missing`.
 
@@ -408,7 +434,7 @@ class EntrezClient:
         done = 0
         for start in range(0, len(wanted), BATCH):
             batch = wanted[start : start + BATCH]
-            articles, from_cache = self.efetch_batch(batch)
+            articles, from_cache = self.efetch_batch(batch, cached_only=cached_only)
             seen = {a.pmid for a in articles}
             result.articles.extend(a for a in articles if a.pmid in set(batch))
             result.from_cache += len(articles) if from_cache else 0
@@ -443,9 +469,17 @@ class EntrezClient:
                 reasons[gone] = "not in PubMed (deleted or never existed)"
         return reasons
 
-    def efetch_batch(self, pmids: Sequence[str]) -> tuple[list[Article], bool]:
+    def efetch_batch(
+        self, pmids: Sequence[str], *, cached_only: bool = False
+    ) -> tuple[list[Article], bool]:
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
         method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
+        if cached_only:
+            url = self.settings.eutils_url + "efetch.fcgi"
+            hit = self._from_cache(method, url, self._params(params), parse_efetch)
+            if hit is None:
+                raise _NotCached(f"{len(pmids)} PMIDs not in the cache")
+            return hit[0], True
         return self._call("efetch.fcgi", params, parse_efetch, method)
 
     # ------------------------------------------------------------ esearch

@@ -1,20 +1,22 @@
 """Resolve a policy's references against PubMed and keep what NCBI says in the store.
 
-Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and each
-batch is written in its own transaction: an interrupted run keeps every finished batch and
-never a half-written one. PMIDs NCBI does not return become Unresolved rows with the reason
-(cleared when a later run finds them). References without a PMID are looked up with
-ECitMatch and get a "matched, unconfirmed" candidate. When NCBI cannot be reached the run
-stops fetching, keeps everything stored and says so in `unreachable`; the caller decides
-the exit code.
+Only PMIDs not stored yet are fetched (all of them with refresh), 200 per request, and
+finished batches are written whole, a few per transaction, with the citation flags of the
+references they answer: an interrupted run keeps whole batches and never a half-written
+one. PMIDs NCBI does not return become Unresolved rows with the reason (cleared when a
+later run finds them). References without a PMID are looked up with ECitMatch and get a
+"matched, unconfirmed" candidate. When NCBI cannot be reached the run stops fetching,
+keeps everything stored and says so in `unreachable`; the caller decides the exit code.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -84,6 +86,7 @@ def resolve(
     """Fetch the PubMed records behind the current references of one policy (or all)."""
     summary = ResolveSummary()
     before = client.requests_made
+    checked: dict[int, list[tuple[str, str]]] = {}
     refs = _references(engine, policy_id)
     summary.references = len(refs)
     try:
@@ -91,7 +94,8 @@ def resolve(
             refs = _references(engine, policy_id)  # they carry their matched PMIDs now
         wanted = _pmids(refs)
         todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
-        _fetch(engine, client, todo, summary, progress)
+        with _collect_between_writes():
+            _fetch(engine, client, todo, summary, progress, refs, checked)
     except EntrezUnavailable as exc:
         summary.unreachable = str(exc)
     except EntrezError as exc:  # a batch that kept failing: keep what is stored, say why
@@ -102,7 +106,7 @@ def resolve(
     finally:
         summary.requests = client.requests_made - before
     if not summary.interrupted:
-        summary.flagged = _check_citations(engine, client, refs, refresh, summary)
+        summary.flagged = _check_citations(engine, client, refs, refresh, summary, checked)
     _tally(engine, _pmids(refs), summary)
     return summary
 
@@ -257,33 +261,95 @@ def _fetch(
     todo: list[str],
     summary: ResolveSummary,
     progress: ProgressCallback | None,
+    refs: Iterable[m.Reference] = (),
+    checked: dict[int, list[tuple[str, str]]] | None = None,
 ) -> None:
-    """Keep FETCH_AHEAD batches in flight while earlier ones are written.
+    """Fetch `todo`, write it, and check the citations of the references it answers; their
+    flags go into `checked` (reference id -> flags) as they are written.
 
-    A batch's round trip (NCBI's answer time, the download, the parse) is longer than the
-    limiter's 1/3 s spacing, so one request at a time would leave the limit unused; the shared
-    limiter still spaces the sends. Batches are written in order, each in its own transaction.
-    A batch that kept failing (a streak of 5xx/429/bad bodies) does not stop the others: it
-    gets one more pass at the end, and only then is the run partial. NCBI unreachable stops
-    at once.
+    A batch the HTTP cache holds is read and parsed on this thread: a thread gains nothing
+    there and costs GIL hand-offs. Batches that need NCBI are sent FETCH_AHEAD at a time,
+    because a round trip is longer than the limiter's 1/3 s spacing; the shared limiter
+    still spaces the sends. Finished batches are written a few at a time (`_Writer`), and
+    always before waiting on the network. A batch that kept failing (a streak of
+    5xx/429/bad bodies) does not stop the others: it gets one more pass at the end, and
+    only then is the run partial. NCBI unreachable stops at once.
     """
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    writer = _Writer(engine, refs, {} if checked is None else checked)
     done = 0
     if progress:
         progress(0, len(todo))
 
     def saved(batch: list[str], result: FetchResult) -> None:
         nonlocal done
-        _save_batch(engine, result.articles, result.missing)
+        writer.add(result)
         summary.from_cache += result.from_cache
         summary.fetched += len(result.articles) - result.from_cache
         done += len(batch)
         if progress:
             progress(done, len(todo))
 
-    failed = _fetch_in_flight(client, batches, saved)
-    for batch in failed:  # second pass, one at a time; a second failure raises
-        saved(batch, client.fetch_articles(batch))
+    try:
+        failed = _fetch_in_flight(client, batches, saved, writer.flush)
+        for batch in failed:  # second pass, one at a time; a second failure raises
+            writer.flush()
+            saved(batch, client.fetch_articles(batch))
+    finally:
+        writer.flush()  # what finished stays, whatever stopped the run
+
+
+GROUP = 1000  # articles written per transaction at most (whole batches: a kill keeps whole ones)
+
+
+class _Writer:
+    """Finished batches waiting to be written: one transaction for several of them (a commit
+    per 200 records was a good part of a cached run), never holding any while the run waits
+    on NCBI. The citations of the references these records answer are checked here, against
+    the records in hand, and their flags written in the same transaction."""
+
+    def __init__(
+        self, engine: Engine, refs: Iterable[m.Reference], flags: dict[int, list[tuple[str, str]]]
+    ) -> None:
+        self.engine = engine
+        self.by_pmid = _refs_by_pmid(refs)
+        self.articles: list[Article] = []
+        self.missing: dict[str, str] = {}
+        self.flags = flags  # reference id -> the flags written with its record
+
+    def add(self, result: FetchResult) -> None:
+        self.articles.extend(result.articles)
+        self.missing.update(result.missing)
+        if len(self.articles) >= GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        articles, missing = self.articles, self.missing
+        if not articles and not missing:
+            return
+        self.articles, self.missing = [], {}
+        self.flags.update(_save_batch(self.engine, articles, missing, self.by_pmid))
+        del articles
+        if not gc.isenabled():  # see _collect_between_writes
+            gc.collect()
+
+
+@contextmanager
+def _collect_between_writes() -> Iterator[None]:
+    """Parsing 10,000 records allocates millions of small objects that live until their group
+    is written, and each automatic full collection walked all of them and everything else
+    alive (the modules, the references): about a fifth of a cached run. Here the collector
+    runs once after each write instead (`_Writer.flush`), when little is alive, and what
+    existed before the fetch is frozen out of it. Undone afterwards."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.unfreeze()
 
 
 def _in_background(fn: Callable[[list[str]], FetchResult], batch: list[str]) -> Future[FetchResult]:
@@ -307,15 +373,23 @@ def _fetch_in_flight(
     client: EntrezClient,
     batches: list[list[str]],
     saved: Callable[[list[str], FetchResult], None],
+    before_waiting: Callable[[], None] = lambda: None,
 ) -> list[list[str]]:
-    """Fetch with FETCH_AHEAD requests in flight, save in order; return the batches that failed."""
+    """Save every batch in order: from the cache on this thread while nothing is in flight,
+    else with FETCH_AHEAD requests in flight; return the batches that failed."""
     queue, failed = deque(batches), []
     pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
     try:
         while queue or pending:
+            if not pending:
+                cached = client.cached_articles(queue[0])
+                if cached is not None:
+                    saved(queue.popleft(), cached)
+                    continue
             while queue and len(pending) < FETCH_AHEAD:
                 batch = queue.popleft()
                 pending.append((batch, _in_background(client.fetch_articles, batch)))
+            before_waiting()
             batch, future = pending.popleft()
             try:
                 result = future.result()
@@ -331,23 +405,35 @@ def _fetch_in_flight(
     return failed
 
 
-def _save_batch(engine: Engine, articles: list[Article], missing: dict[str, str]) -> None:
-    """One transaction: the batch's articles upserted, its misses recorded, old misses cleared.
+def _save_batch(
+    engine: Engine,
+    articles: list[Article],
+    missing: dict[str, str],
+    by_pmid: dict[str, list[m.Reference]] | None = None,
+) -> dict[int, list[tuple[str, str]]]:
+    """One transaction: the articles upserted, their misses recorded, old misses cleared, and
+    the flags of the references in `by_pmid` that cite these articles replaced; returns
+    those flags (reference id -> flags).
 
     Upserts (keys sorted, so two writers lock rows in one order), re-run on a clash with
     another process resolving the same PMIDs."""
     now = m.utcnow()
     # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
-    rows = {a.pmid: {**vars(a), "fetched_at": now} for a in articles}  # a PMID twice: one row
+    latest = {a.pmid: a for a in articles}  # a PMID twice: the last one
+    rows = [{**vars(a), "fetched_at": now} for a in latest.values()]
     misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in missing.items()]
+    flags = _flags_for(latest, by_pmid or {})
+    flag_rows = _flag_rows(flags)
 
     def work(session: Session) -> None:
-        upsert(session, m.Article, list(rows.values()), ["pmid"])
+        upsert(session, m.Article, rows, ["pmid"])
         if rows:
-            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(set(rows))))  # type: ignore[call-overload,attr-defined]
+            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(set(latest))))  # type: ignore[call-overload,attr-defined]
         upsert(session, m.Unresolved, misses, ["pmid"])
+        _replace_flags(session, sorted(flags), flag_rows)
 
     in_transaction(engine, work)
+    return flags
 
 
 # ---------------------------------------------------------------- citation check
@@ -373,21 +459,57 @@ def _records_to_check(session: Session, pmids: list[str]) -> dict[str, Article]:
     return {row.pmid: Article(**dict(zip(_CHECKED_FIELDS, row, strict=True))) for row in session.execute(stmt)}
 
 
-def _citation_flags(engine: Engine, refs: list[m.Reference]) -> dict[int, list[tuple[str, str]]]:
-    """Reference id -> its flags, for every reference whose record is stored; 500 PMIDs at a
-    time so memory stays flat however long the list."""
+def _refs_by_pmid(refs: Iterable[m.Reference]) -> dict[str, list[m.Reference]]:
+    """PMID -> the stored references that cite it (printed or matched)."""
     by_pmid: dict[str, list[m.Reference]] = {}
     for r in refs:
         if r.id is not None and (pmid := r.pmid or r.matched_pmid):
             by_pmid.setdefault(pmid, []).append(r)
+    return by_pmid
+
+
+def _flags_for(
+    records: dict[str, Article], by_pmid: dict[str, list[m.Reference]]
+) -> dict[int, list[tuple[str, str]]]:
+    """Reference id -> its flags, for the references citing one of `records`."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for pmid, record in records.items():
+        for ref in by_pmid.get(pmid, ()):
+            found[ref.id] = check_citation(citation_record(ref), record)  # type: ignore[index]
+    return found
+
+
+def _citation_flags(engine: Engine, refs: list[m.Reference]) -> dict[int, list[tuple[str, str]]]:
+    """Reference id -> its flags, for every reference whose record is stored; 500 PMIDs at a
+    time so memory stays flat however long the list."""
+    by_pmid = _refs_by_pmid(refs)
     pmids = sorted(by_pmid)
     found: dict[int, list[tuple[str, str]]] = {}
+    if not pmids:
+        return found
     with Session(engine) as session:
         for i in range(0, len(pmids), 500):
-            for pmid, record in _records_to_check(session, pmids[i : i + 500]).items():
-                for ref in by_pmid[pmid]:
-                    found[ref.id] = check_citation(citation_record(ref), record)  # type: ignore[index]
+            found.update(_flags_for(_records_to_check(session, pmids[i : i + 500]), by_pmid))
     return found
+
+
+def _flag_rows(
+    found: dict[int, list[tuple[str, str]]], notes: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
+    notes = notes or {}
+    return [
+        {"reference_id": rid, "kind": k, "detail": d + (notes.get(rid, "") if k == "pmid-likely-wrong" else "")}
+        for rid, flags in found.items()
+        for k, d in flags
+    ]
+
+
+def _replace_flags(session: Session, ids: list[int], rows: list[dict[str, Any]]) -> None:
+    """The flags of references `ids` become `rows` (in the caller's transaction)."""
+    for i in range(0, len(ids), 500):
+        session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ids[i : i + 500])))  # type: ignore[call-overload,attr-defined]
+    if rows:
+        session.execute(insert(m.CitationFlag), rows)
 
 
 def _check_citations(
@@ -396,12 +518,16 @@ def _check_citations(
     refs: list[m.Reference],
     refresh: bool = False,
     summary: ResolveSummary | None = None,
+    checked: dict[int, list[tuple[str, str]]] | None = None,
 ) -> int:
     """Replace each checked reference's flags; returns how many references carry flags.
 
-    A printed PMID flagged as likely wrong gets a suggestion first (when NCBI can be asked),
-    and the flag says which PMID the citation matches."""
-    found = _citation_flags(engine, refs)
+    `checked`: references whose flags this run already wrote with their records (they are
+    not read and checked again). A printed PMID flagged as likely wrong gets a suggestion
+    first (when NCBI can be asked), and the flag says which PMID the citation matches."""
+    checked = checked or {}
+    fresh = _citation_flags(engine, [r for r in refs if r.id not in checked])
+    found = checked | fresh
     wrong = {rid for rid, flags in found.items() if any(k == "pmid-likely-wrong" for k, _ in flags)}
     if wrong and client is not None and summary is not None and summary.unreachable is None:
         try:
@@ -409,20 +535,10 @@ def _check_citations(
         except EntrezError as exc:
             summary.unreachable = str(exc)
     notes = _notes(engine, wrong)
-    rows = [
-        {"reference_id": rid, "kind": k, "detail": d + (notes.get(rid, "") if k == "pmid-likely-wrong" else "")}
-        for rid, flags in found.items()
-        for k, d in flags
-    ]
-
-    def work(session: Session) -> None:
-        ids = sorted(found)
-        for i in range(0, len(ids), 500):
-            session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ids[i : i + 500])))  # type: ignore[call-overload,attr-defined]
-        if rows:
-            session.execute(insert(m.CitationFlag), rows)
-
-    in_transaction(engine, work)
+    write = {rid: flags for rid, flags in found.items() if rid in fresh or rid in wrong}
+    rows = _flag_rows(write, notes)
+    if write:
+        in_transaction(engine, lambda session: _replace_flags(session, sorted(write), rows))
     return sum(1 for flags in found.values() if flags)
 
 
