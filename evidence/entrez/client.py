@@ -444,9 +444,14 @@ class EntrezClient:
         return reasons
 
     def efetch_batch(self, pmids: Sequence[str]) -> tuple[list[Article], bool]:
+        return self.efetch_with(pmids, parse_efetch)
+
+    def efetch_with(self, pmids: Sequence[str], parse: Callable[[bytes], T]) -> tuple[T, bool]:
+        """One efetch (<= BATCH PMIDs) read by `parse`, which must raise ParseError on a body
+        that is not a PubMed article set (then it is retried and never cached)."""
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
         method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
-        return self._call("efetch.fcgi", params, parse_efetch, method)
+        return self._call("efetch.fcgi", params, parse, method)
 
     # ------------------------------------------------------------ esearch
 
