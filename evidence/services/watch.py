@@ -54,6 +54,7 @@ HIGH_LEVEL = ("rct", "meta-analysis", "systematic-review", "guideline")
 FIRST_PMIDS = 5  # retmax of the new-evidence search: a count and a glimpse, not a review
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 _COMPARED = ("pmid", "title", "publication_types", "comments_corrections")
+PLAN_CHUNK = 20  # policies whose searches are planned in one read transaction
 FETCH_AHEAD = 2  # efetch answers in flight while the previous one is compared and stored
 
 
@@ -442,10 +443,9 @@ class _Searcher(threading.Thread):
                                         if p not in self.result.new_evidence]  # fmt: skip
 
     def _run(self) -> None:
-        plans = _search_plans(self.engine, list(self.result.policies))
         pending: list[dict[str, Any]] = []
         stopped: str | None = None
-        for pid, plan in plans.items():
+        for pid, plan in _search_plans(self.engine, list(self.result.policies)):
             if plan["problem"] is None:
                 if stopped is None:
                     stopped = self._search(plan)
@@ -489,28 +489,35 @@ def _row(plan: dict[str, Any]) -> dict[str, Any]:
         "pmids": plan.get("pmids") or [], "checked_at": m.utcnow()}  # fmt: skip
 
 
-def _search_plans(engine: Engine, policy_ids: list[str]) -> dict[str, dict[str, Any]]:
+def _search_plans(
+    engine: Engine, policy_ids: list[str], chunk: int = PLAN_CHUNK
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Per policy: its query with the high-level filter, the date to search from, and what
-    the previous watch counted."""
+    the previous watch counted. Made a few at a time as the searches go, so the first search
+    is sent at once (deriving 1,000 queries first left the limiter's slots idle), each chunk
+    in a short read transaction (a long one would keep SQLite's WAL from checkpointing)."""
     from evidence.services.review import derive_query
 
     previous = _previous_counts(engine, policy_ids)
-    plans: dict[str, dict[str, Any]] = {}
-    with Session(engine) as session:
-        for pid in policy_ids:
-            policy = session.get(m.Policy, pid)
-            assert policy is not None
-            plan: dict[str, Any] = {"since": policy.last_reviewed or policy.effective_date,
-                                    "query": None, "problem": None, "previous": previous.get(pid)}  # fmt: skip
-            try:
-                plan["query"] = policy.search_query or derive_query(session, policy)
-                plan["term"] = f"({plan['query']}) AND ({design_clause(HIGH_LEVEL)})"
-            except EvidenceError as exc:
-                plan["problem"] = f"no search: {exc}"
-            if plan["since"] is None and plan["problem"] is None:
-                plan["problem"] = "no search: the policy has no last-reviewed or effective date"
-            plans[pid] = plan
-    return plans
+    for i in range(0, len(policy_ids), chunk):
+        plans: list[tuple[str, dict[str, Any]]] = []
+        with Session(engine) as session:
+            stmt = select(m.Policy).where(m.Policy.id.in_(policy_ids[i : i + chunk]))  # type: ignore[attr-defined]
+            policies = {p.id: p for p in session.execute(stmt).scalars()}
+            for pid in policy_ids[i : i + chunk]:
+                policy = policies[pid]
+                plan: dict[str, Any] = {"since": policy.last_reviewed or policy.effective_date,
+                                        "query": None, "problem": None,
+                                        "previous": previous.get(pid)}  # fmt: skip
+                try:
+                    plan["query"] = policy.search_query or derive_query(session, policy)
+                    plan["term"] = f"({plan['query']}) AND ({design_clause(HIGH_LEVEL)})"
+                except EvidenceError as exc:
+                    plan["problem"] = f"no search: {exc}"
+                if plan["since"] is None and plan["problem"] is None:
+                    plan["problem"] = "no search: the policy has no last-reviewed or effective date"
+                plans.append((pid, plan))
+        yield from plans
 
 
 def _previous_counts(engine: Engine, policy_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -524,9 +531,10 @@ def _previous_counts(engine: Engine, policy_ids: list[str]) -> dict[str, dict[st
     stmt = select(m.PolicyWatch.policy_id, m.PolicyWatch.count, m.PolicyWatch.since).join(
         latest, latest.c.id == m.PolicyWatch.id
     )
+    wanted = set(policy_ids)
     with Session(engine) as session:
         return {pid: {"count": n, "since": since} for pid, n, since in session.execute(stmt)
-                if pid in set(policy_ids)}  # fmt: skip
+                if pid in wanted}  # fmt: skip
 
 
 def _save_searches(engine: Engine, result: WatchResult, rows: list[dict[str, Any]]) -> None:
