@@ -105,3 +105,14 @@ def test_a_truncated_body_is_refused_whatever_is_known(fake_eutils, cut):
     digests, _ = parse_efetch_changed(body, {})
     with pytest.raises(ParseError):
         parse_efetch_changed(body[: int(len(body) * cut)], digests)
+
+
+def test_the_report_dates_pubmed_by_the_last_check(library, cli):  # noqa: F811
+    """A watch that found policy-d's records unchanged rewrote none of them: the report's
+    "PubMed last asked" is still the watch's time."""
+    with transaction(library) as session:  # the stored copies are two months old
+        session.execute(update(m.Article).values(fetched_at=m.utcnow() - timedelta(days=60)))
+    assert cli("watch", "--max-age", "0", "--quiet").exit_code == 4
+    checked = max(c.checked_at for p, c in _checks(library).items() if p in LIBRARY["policy-d"])
+    report = json.loads(cli("report", "policy-d", "--format", "json").stdout)
+    assert report["pubmed_last_asked"] == checked.replace(microsecond=0).isoformat()

@@ -66,12 +66,7 @@ def gather(engine: Engine, policy_id: str) -> ReportInput:
         trials = stored_trials(session, p.id)
         ctgov = last_asked(session, p.id)
         pmids = [i.pmid for i in inputs if i.pmid]
-        pubmed = (
-            session.exec(select(func.max(m.Article.fetched_at)).where(m.Article.pmid.in_(pmids)))  # type: ignore[attr-defined]
-            .one()
-            if pmids
-            else None
-        )
+        pubmed = _pubmed_last_asked(session, pmids)
     _add_superseded(inputs)
     return ReportInput(
         policy=policy,
@@ -284,6 +279,18 @@ def _citation_flag(kind: str, detail: str) -> dict[str, str]:
         return {"kind": "pmid-likely-wrong", "detail": detail}
     detail = detail if detail.startswith(kind) else f"{kind}: {detail}"
     return {"kind": "citation-mismatch", "detail": detail}
+
+
+def _pubmed_last_asked(session: Session, pmids: list[str]) -> Any:
+    """When PubMed was last asked about these records: the newest fetch, or the newest watch
+    check (a watch that found a record unchanged records the check, not a new fetch)."""
+    if not pmids:
+        return None
+    fetched = session.exec(select(func.max(m.Article.fetched_at))
+                           .where(m.Article.pmid.in_(pmids))).one()  # type: ignore[attr-defined]  # fmt: skip
+    checked = session.exec(select(func.max(m.ArticleCheck.checked_at))
+                           .where(m.ArticleCheck.pmid.in_(pmids))).one()  # type: ignore[attr-defined]  # fmt: skip
+    return max((t for t in (fetched, checked) if t is not None), default=None)
 
 
 def _add_superseded(inputs: list[ReferenceInput]) -> None:
