@@ -24,7 +24,7 @@ def test_text_to_stdout(cli, stored):
     result = cli("report", PID)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("EVIDENCE REPORT: Cell Therapy for Synthetic Limb Disease")
-    assert "evidence resolve --policy " + PID in result.stderr
+    assert "evidence resolve " + PID in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_example_policy_offline_rests_on_citation_text(cli, tmp_path):
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
     assert "Not checked against PubMed (citation text only)" in flat
-    assert "evidence resolve --policy stem-cell-pad" in flat
+    assert "evidence resolve stem-cell-pad" in flat
     assert "32 references: 0 resolved, 0 unresolved, 32 unchecked." in flat
     html = tmp_path / "r.html"
     assert cli("report", "stem-cell-pad", "--format", "html", "-o", str(html)).exit_code == 0

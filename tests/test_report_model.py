@@ -96,7 +96,7 @@ def test_citation_text_only_basis(engine):
     add_synthetic_policy(engine, resolved=False)
     report = build(engine, PID)
     assert report["basis"]["source"] == "citation text only"
-    assert report["basis"]["how_to_resolve"] == f"evidence resolve --policy {PID}"
+    assert report["basis"]["how_to_resolve"] == f"evidence resolve {PID}"
     assert report["summary"]["resolved"] == 0
     kinds = {f["kind"] for f in report["flags"]}
     assert kinds == {"unchecked", "superseded"}  # superseded works from the citations alone

@@ -41,7 +41,7 @@ FACTS = [
     "Newest: 2023",
     "2 years before the last review",
     "it does not make the coverage decision",
-    "evidence resolve --policy " + PID,
+    "evidence resolve " + PID,
 ]
 COUNT_ROW = {  # design rct: 3 overall, 2 direct
     "text": r"\n\s*rct\s+3\s+2\n",

@@ -118,6 +118,18 @@ def test_an_alias_is_followed(fake_ctgov: FakeCtgov) -> None:
         assert client.study("NCT01234567").nct_id == "NCT09000001"
 
 
+def test_a_redirect_to_another_host_is_refused_and_nothing_is_sent_there(
+    fake_ctgov: FakeCtgov,
+) -> None:
+    with FakeCtgov() as other:
+        other.add(*_many(1))
+        fake_ctgov.alias("NCT01234567", "NCT09000001")
+        fake_ctgov.other_host_url = other.url.replace("127.0.0.1", "localhost").removesuffix("/api/v2")
+        with _client(fake_ctgov) as client, pytest.raises(CtgovError, match="another host"):
+            client.study("NCT01234567")
+        assert other.requests == []
+
+
 def test_parse_real_records(shared: Path) -> None:
     corpus = shared / "corpora" / "ctgov-real"
     done = parse_single((corpus / "study-NCT00763412-results.json").read_bytes())

@@ -243,7 +243,7 @@ def _years_since(year: int | None, last_reviewed: Any) -> int | None:
 
 
 def _basis(summary: dict[str, Any], policy_id: str) -> dict[str, Any]:
-    how = f"evidence resolve --policy {policy_id}"
+    how = f"evidence resolve {policy_id}"
     if summary["total"] and summary["resolved"] == summary["total"]:
         return {
             "source": "pubmed",

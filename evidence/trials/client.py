@@ -7,7 +7,9 @@ timeouts, dropped connections and broken JSON (CT.gov rate-limits at peak hours 
 Retry-After, so a 429 pauses the whole process). A 400 is the caller's mistake and is not
 retried: its plain-text body (the API's own message) becomes the one-line error. A 404 on
 /studies/{id} means the registry has no such trial. Redirects (an NCT alias answers 301) are
-followed. Searches follow `nextPageToken` until it is absent (or null) or `limit` is reached.
+followed by hand and only on the same host, as the Entrez client does: a redirect elsewhere is
+refused before anything is sent there. Searches follow `nextPageToken` until it is absent (or
+null) or `limit` is reached.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -43,6 +46,8 @@ UNREACHABLE_TRIES = 2
 PAGE_SIZE = 100
 SEARCH_LIMIT = 300  # trials per search: enough for a policy, a bound for a vague query
 IDS_BATCH = 50
+MAX_REDIRECTS = 3
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -222,8 +227,7 @@ class CtgovClient:
             self.pace.acquire()
             self.requests_made += 1
             try:
-                response = self.session.get(url, params=params, timeout=self.timeout, **kw)
-                return self._check(response, parse)
+                return self._check(self._send(url, params, **kw), parse)
             except _Retry as exc:
                 last = str(exc)
                 if exc.penalty:
@@ -245,6 +249,26 @@ class CtgovClient:
             if attempt + 1 < self.max_tries:
                 self._sleep(self._backoff(attempt))
         raise CtgovUnavailable(f"ClinicalTrials.gov failed after {self.max_tries} tries: {last}")
+
+    def _send(self, url: str, params: dict[str, Any] | None, **kw: Any) -> requests.Response:
+        """GET, following same-host redirects by hand (never another host's)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.get(
+                url, params=params, timeout=self.timeout, allow_redirects=False, **kw
+            )
+            location = response.headers.get("Location")
+            if response.status_code not in REDIRECTS or not location:
+                return response
+            url = urljoin(response.url, location)
+            if not _same_host(self.base, url):
+                there = urlsplit(url)
+                raise CtgovError(
+                    "ClinicalTrials.gov answered with a redirect to another host "
+                    f"({there.scheme}://{there.netloc}); not followed"
+                )
+            if urlsplit(url).query:
+                params = None  # the Location carries its own query
+        raise CtgovError(f"ClinicalTrials.gov: more than {MAX_REDIRECTS} redirects; not followed")
 
     def _check(self, response: requests.Response, parse: Callable[[bytes], T]) -> T:
         status = response.status_code
@@ -279,6 +303,11 @@ class CtgovClient:
     def _backoff(self, attempt: int) -> float:
         """Exponential, capped at 30 s, with +-25% jitter (as CT.gov clients found they need)."""
         return min(self.backoff_cap, self.backoff_base * 2**attempt) * random.uniform(0.75, 1.25)
+
+
+def _same_host(home: str, url: str) -> bool:
+    a, b = urlsplit(home), urlsplit(url)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 def _first_line(text: str) -> str:

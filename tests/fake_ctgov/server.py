@@ -223,6 +223,7 @@ class FakeCtgov:
     def __init__(self, *, slow_seconds: float = 1.5, rate_limit: int | None = None) -> None:
         self.studies: dict[str, dict[str, Any]] = {}
         self.aliases: dict[str, str] = {}
+        self.other_host_url = ""  # when set, aliases redirect there (another server) instead
         self.requests: list[dict[str, Any]] = []
         self.slow_seconds = slow_seconds
         self.rate_limit = rate_limit  # requests per second before a 429, None = no limit
@@ -411,7 +412,8 @@ class _Handler(BaseHTTPRequestHandler):
                 status, data, moved = fake.one(path.rsplit("/", 1)[-1], params)
                 if status == 301:
                     query = urlsplit(self.path).query
-                    loc = f"/api/v2/studies/{moved}" + (f"?{query}" if query else "")
+                    home = fake.other_host_url.rstrip("/")
+                    loc = f"{home}/api/v2/studies/{moved}" + (f"?{query}" if query else "")
                     return 301, b"", "text/plain", loc
                 if status == 404:
                     return 404, b"", "text/plain", None
