@@ -291,15 +291,30 @@ class _Answer:
     articles: dict[str, Article]
 
 
-def _fetch(client: EntrezClient, batch: list[str], vouched: dict[str, str]) -> _Answer:
-    """One efetch; unchanged records are digested, not read. PMIDs left out are compared
-    with None (vanished) without the text-mode efetch resolve asks why (the event says
-    "deleted or merged" either way)."""
+def _fetch(
+    engine: Engine, client: EntrezClient, batch: list[str], vouched: dict[str, str]
+) -> _Answer:
+    """One efetch; unchanged records are digested, not read. A record no check vouches for
+    yet (the first watch) is known by the digest of its stored raw XML. PMIDs left out are
+    compared with None (vanished) without the text-mode efetch resolve asks why (the event
+    says "deleted or merged" either way)."""
     from evidence.entrez.parse import parse_efetch_changed
 
+    known = {p: vouched[p] for p in batch if p in vouched}
+    known.update(_stored_digests(engine, [p for p in batch if p not in known]))
     (digests, articles), _ = client.efetch_with(
-        batch, lambda data: parse_efetch_changed(data, vouched))
+        batch, lambda data: parse_efetch_changed(data, known))
     return _Answer(digests, {a.pmid: a for a in articles})
+
+
+def _stored_digests(engine: Engine, pmids: list[str]) -> dict[str, str]:
+    """The digests of the stored copies' raw XML (read, not rewritten: reading is cheap)."""
+    if not pmids:
+        return {}
+    stmt = select(m.Article.pmid, m.Article.raw_xml).where(
+        m.Article.pmid.in_(pmids), m.Article.raw_xml.is_not(None))  # type: ignore[attr-defined,union-attr]  # fmt: skip
+    with Session(engine) as session:
+        return {p: record_digest(raw) for p, raw in session.execute(stmt)}
 
 
 def _in_background(fn: Callable[[], _Answer]) -> Future[_Answer]:
@@ -351,7 +366,7 @@ def _refetch(
         while batches or pending:
             while batches and len(pending) < FETCH_AHEAD:
                 batch = batches.popleft()
-                pending.append((batch, _in_background(partial(_fetch, client, batch, vouched))))
+                pending.append((batch, _in_background(partial(_fetch, engine, client, batch, vouched))))
             batch, future = pending.popleft()
             try:
                 saved(batch, future.result())
@@ -361,7 +376,7 @@ def _refetch(
                 failed.append(batch)
         for batch in failed:  # a second pass, one at a time, as resolve does
             try:
-                saved(batch, _fetch(client, batch, vouched))
+                saved(batch, _fetch(engine, client, batch, vouched))
             except EntrezUnavailable:
                 raise
             except EntrezError as exc:
