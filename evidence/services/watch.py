@@ -291,17 +291,21 @@ class _Answer:
     articles: dict[str, Article]
 
 
-def _fetch(
-    engine: Engine, client: EntrezClient, batch: list[str], vouched: dict[str, str]
-) -> _Answer:
-    """One efetch; unchanged records are digested, not read. A record no check vouches for
-    yet (the first watch) is known by the digest of its stored raw XML. PMIDs left out are
-    compared with None (vanished) without the text-mode efetch resolve asks why (the event
-    says "deleted or merged" either way)."""
-    from evidence.entrez.parse import parse_efetch_changed
-
+def _known(engine: Engine, batch: list[str], vouched: dict[str, str]) -> dict[str, str]:
+    """The digests a batch's answer is compared with: the checks', else (a record no check
+    vouches for yet: the first watch) the digest of the stored raw XML. Read in the calling
+    thread, before the request goes: the batches' requests leave in order."""
     known = {p: vouched[p] for p in batch if p in vouched}
     known.update(_stored_digests(engine, [p for p in batch if p not in known]))
+    return known
+
+
+def _fetch(client: EntrezClient, batch: list[str], known: dict[str, str]) -> _Answer:
+    """One efetch; unchanged records are digested, not read. PMIDs left out are compared
+    with None (vanished) without the text-mode efetch resolve asks why (the event says
+    "deleted or merged" either way)."""
+    from evidence.entrez.parse import parse_efetch_changed
+
     (digests, articles), _ = client.efetch_with(
         batch, lambda data: parse_efetch_changed(data, known))
     return _Answer(digests, {a.pmid: a for a in articles})
@@ -366,7 +370,8 @@ def _refetch(
         while batches or pending:
             while batches and len(pending) < FETCH_AHEAD:
                 batch = batches.popleft()
-                pending.append((batch, _in_background(partial(_fetch, engine, client, batch, vouched))))
+                known = _known(engine, batch, vouched)
+                pending.append((batch, _in_background(partial(_fetch, client, batch, known))))
             batch, future = pending.popleft()
             try:
                 saved(batch, future.result())
@@ -376,7 +381,7 @@ def _refetch(
                 failed.append(batch)
         for batch in failed:  # a second pass, one at a time, as resolve does
             try:
-                saved(batch, _fetch(engine, client, batch, vouched))
+                saved(batch, _fetch(client, batch, _known(engine, batch, vouched)))
             except EntrezUnavailable:
                 raise
             except EntrezError as exc:
