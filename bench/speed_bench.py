@@ -4,7 +4,8 @@ Every command runs as a user runs it, in a fresh `python -m evidence` subprocess
 opening the store included); the figure is the median of `--runs`, peak RSS the subprocess's
 own high-water mark. The 10,000-reference policy is built by bulk insert (store_bench's
 builder) with each article carrying ~26 KB of raw XML, the size real PubMed records have, so
-an export that decoded raw XML would show it. Resolve figures (from the cache, and cold against
+an export that decoded raw XML would show it, and the abstract facts `evidence tag` stores for
+its trials and syntheses. Resolve figures (from the cache, and cold against
 the paced fake server) are printed by resolve_bench.
 
     python bench/speed_bench.py [--refs 10000] [--runs 5]
@@ -56,6 +57,19 @@ def _pad_raw_xml(url: str) -> None:
     engine.dispose()
 
 
+def _store_facts(url: str) -> None:
+    """Store the abstract facts of every trial and synthesis, as `evidence tag` does for the
+    studies it tags (the bulk builder writes tags directly, not through tagging)."""
+    from evidence.services.facts import refresh_all
+    from evidence.store import open_store
+
+    engine = open_store(url)
+    refresh_all(engine)
+    with engine.connect() as con:
+        con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refs", type=int, default=10_000)
@@ -78,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         big_db = work / "big.sqlite"
         build_store(f"sqlite:///{big_db}", 1, args.refs, args.refs)
         _pad_raw_xml(f"sqlite:///{big_db}")
+        _store_facts(f"sqlite:///{big_db}")
         big = _env(work, big_db)
         size = sum(p.stat().st_size for p in work.glob("big.sqlite*")) / 2**20
         seconds, _ = measure(["report", "policy-000", "--format", "text", "-o", "big.txt"], big, work, 3)

@@ -198,3 +198,30 @@ def test_effects_as_written(sentence, effect):
     from evidence.extract.effects import effect as read
 
     assert read(sentence) == effect
+
+
+def test_arms_named_by_a_letter_before_group():
+    """ "(R group)" in the prompt lets "the C group" / "the R group" in a sentence name the arms."""
+    from evidence.extract import features
+
+    q = features.Prompt("Rocuronium 0.9 mg/kg (R group)", "cisatracurium 0.15 mg/kg (C group)", "time to laryngoscopy")
+    toks = features.mask("Time to laryngoscopy was longer in the C group than in the R group (P < 0.05).", q)
+    assert toks.index("CMP") < toks.index("INT")
+    assert "a" not in features._labels("a group of 40 adults given rocuronium")
+
+
+def test_greater_improvement_in_a_bad_outcome_is_a_decrease_feature():
+    """ "greater improvement in pain" is less pain: the judged direction, not the word "greater"."""
+    from evidence.extract import features
+
+    q = features.Prompt("duloxetine", "placebo", "pain severity")
+    f = features.label_features("Duloxetine showed significantly greater improvement in pain severity than placebo.", q)
+    assert f.get("eff=down|arm") == 1.0
+
+
+def test_values_compared_with_vs_follow_the_arm_order():
+    from evidence.extract import features
+
+    q = features.Prompt("off-pump surgery", "on-pump surgery", "ejection fraction")
+    text = "Off-pump patients had lower ejection fraction than on-pump ones (28.6 ± 5.8% vs. 40.5 ± 7.4%, p < 0.05)."
+    assert features.label_features(text, q).get("vs_num=int_smaller") == 1.0

@@ -64,3 +64,14 @@ def test_validation_sample_reads_like_the_annotators(shared):
     assert s["accuracy"] >= 0.55 and s["sentence"] >= 0.6
     f = infer_finding(prompts[0].abstract, prompts[0].intervention, prompts[0].comparator, prompts[0].outcome)
     assert f.label in LABELS and f.evidence
+
+
+def test_model_version_names_the_shipped_weights():
+    """Callers that store findings compare this to tell when they were read by another model."""
+    import hashlib
+
+    v = evidence.extract.MODEL_VERSION
+    digest = hashlib.sha256(model.WEIGHTS.read_bytes()).hexdigest()
+    assert v == model.version() == f"{model.FORMAT}.{digest[:12]}"
+    with pytest.raises(AttributeError):
+        evidence.extract.NO_SUCH_THING  # noqa: B018

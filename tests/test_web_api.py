@@ -42,7 +42,8 @@ def _decisions(cli) -> dict[str, tuple[str | None, str | None, str | None]]:  # 
 
 @pytest.mark.parametrize(
     "path", ["/", "/policies/gene-pad", "/policies/gene-pad/screen", "/api/policies",
-             "/api/policies/gene-pad/candidates", "/static/screen.js", "/static/workspace.css", "/nowhere"],
+             "/api/policies/gene-pad/candidates", f"/api/policies/gene-pad/candidates/{FIRST}",
+             "/static/screen.js", "/static/workspace.css", "/nowhere"],
 )  # fmt: skip
 def test_every_request_without_the_token_gets_403(served, path):
     assert requests.get(served.base + path, timeout=10).status_code == 403
@@ -76,6 +77,28 @@ def test_api_lists_policies_and_candidates(served):
     assert first["pmid"] == FIRST and first["authors"][0] == "Okafor CN" and first["abstract"]
     page = _api(served, "/api/policies/gene-pad/candidates", params={"design": "rct", "limit": "1"}).json()
     assert [c["pmid"] for c in page["candidates"]] == [CANDIDATES[1][0]]
+    words = _api(served, "/api/policies/gene-pad/candidates", params={"q": "Revascularised META", "detail": "0"})
+    lean = words.json()["candidates"]
+    assert [c["pmid"] for c in lean] == [FIRST] and "abstract" not in lean[0] and lean[0]["first_author"] == "Okafor CN"
+
+
+def test_one_candidate_has_its_abstract_with_the_policys_terms_marked(served):
+    path = f"/api/policies/gene-pad/candidates/{CANDIDATES[1][0]}"
+    one = _api(served, path).json()
+    listed = _api(served, "/api/policies/gene-pad/candidates", params={"pmid": CANDIDATES[1][0]}).json()
+    same = {k: v for k, v in listed["candidates"][0].items() if k not in ("rank", "position")}
+    assert {k: one[k] for k in same} == same  # the list's row, every key
+    assert one["authors"] == ["Okafor CN", "Lindqvist E", "Tanaka H"] and one["first_author"] == "Okafor CN"
+    pieces = one["highlight"]["abstract"]
+    assert "".join(text for text, _ in pieces) == one["abstract"]
+    marked = {kind: {t.lower() for t, k in pieces if k == kind} for kind in ("intervention", "condition")}
+    assert "stem cells" in marked["intervention"] and "critical limb ischemia" in marked["condition"]
+    assert "".join(text for text, _ in one["highlight"]["title"]) == one["title"]
+    _post(served, "/api/policies/gene-pad/decisions", {"pmid": CANDIDATES[1][0], "decision": "maybe", "note": "dose?"})
+    after = _api(served, path).json()
+    assert (after["my_decision"], after["my_note"], after["status"]) == ("maybe", "dose?", "decided")
+    missing = _api(served, "/api/policies/gene-pad/candidates/90009999")
+    assert missing.status_code == 404 and "not a candidate" in missing.json()["error"]
 
 
 def test_decisions_through_the_api_are_the_cli_rows(served, cli):

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 from web_helpers import CANDIDATES, CHROMEDRIVER, CHROMIUM, chrome, open_cycle, serve
 
 pytest.importorskip("selenium")
@@ -128,6 +129,53 @@ def test_screen_with_the_keyboard_undo_reload_and_the_cli_sees_it(store, browser
     assert decided[CANDIDATES[2][0]] == (None, None)
 
 
+def _abstract_shown(driver) -> str:  # type: ignore[no-untyped-def]
+    """The PMID whose abstract the record shows ("" while it loads)."""
+    return driver.find_element("id", "r-abstract").get_attribute("data-pmid") or ""
+
+
+def _fetched(driver) -> set[str]:  # type: ignore[no-untyped-def]
+    """The PMIDs whose record the page asked the API for."""
+    urls = driver.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    return {u.rsplit("/", 1)[1] for u in urls if "/candidates/" in u}
+
+
+def test_the_abstract_of_a_record_reached_by_the_keyboard_loads_and_is_highlighted(store, browser, tmp_path):
+    """The page brings no abstract but the first one; the others load as the keys reach them,
+    even on a slow network where nothing was fetched ahead (End jumps past the prefetch)."""
+    with serve(store, tmp_path) as served:
+        page = requests.get(served.url.replace("/?", "/policies/gene-pad/screen?"), timeout=10)
+        # the first record's abstract (its text and its marked pieces), not the other four
+        assert page.text.count("cannot be revascularised") == 2
+        browser.get(served.url.replace("/?", "/policies/gene-pad/screen?"))
+        _wait(browser, lambda d: _abstract_shown(d) == CANDIDATES[0][0])
+        _wait(browser, lambda d: _fetched(d) == {p for p, _, _ in CANDIDATES[1:3]})  # the next two, ahead
+
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 800, "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
+        _key(browser, "\ue010")  # End: the last record, never fetched ahead
+        _wait(browser, lambda d: _selected(d) == CANDIDATES[-1][0])
+        assert browser.find_element("id", "r-abstract").text == "Loading the abstract…"
+        _wait(browser, lambda d: _abstract_shown(d) == CANDIDATES[-1][0], timeout=15)
+        assert browser.find_elements("css selector", "#r-abstract mark")
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
+
+        _key(browser, "\ue011jj")  # Home, then down twice
+        _wait(browser, lambda d: _selected(d) == CANDIDATES[2][0] and _abstract_shown(d) == CANDIDATES[2][0])
+        abstract = browser.find_element("id", "r-abstract")
+        assert "Amputation-free survival at 12 months was 72%" in abstract.text
+        marks = {m.get_attribute("class"): m.text.lower() for m in abstract.find_elements("css selector", "mark")}
+        assert marks.get("term-intervention") and marks.get("term-condition")
+        assert browser.find_element("id", "r-authors").text == "Okafor CN, Lindqvist E, Tanaka H"
+        title_marks = [m.text.lower() for m in browser.find_elements("css selector", "#r-title mark")]
+        assert "stem cells" in title_marks
+        _key(browser, "i")  # the keys decide on it at once
+        _wait(browser, lambda d: f"PMID {CANDIDATES[2][0]}: include" in _status(d))
+        _wait(browser, lambda d: _selected(d) == CANDIDATES[3][0] and _abstract_shown(d) == CANDIDATES[3][0])
+
+
 def test_filters_narrow_the_list(store, browser, tmp_path):
     from selenium.webdriver.support.ui import Select
 
@@ -146,6 +194,13 @@ def test_filters_narrow_the_list(store, browser, tmp_path):
         _wait(browser, lambda d: len(_row_states(d)) == 4)
         Select(browser.find_element("id", "f-year")).select_by_value("2026")
         _wait(browser, lambda d: set(_row_states(d)) == {CANDIDATES[0][0], CANDIDATES[3][0]})
+        Select(browser.find_element("id", "f-year")).select_by_value("")
+        Select(browser.find_element("id", "f-decision")).select_by_value("")
+        words = browser.find_element("id", "f-text")
+        words.send_keys("revascularised")  # in the abstracts only: the server finds it
+        _wait(browser, lambda d: len(_row_states(d)) == 5)
+        words.send_keys(" meta")
+        _wait(browser, lambda d: list(_row_states(d)) == [CANDIDATES[0][0]])
 
 
 def test_a_cross_site_form_post_changes_nothing(store, browser, tmp_path, cli):

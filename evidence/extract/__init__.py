@@ -8,8 +8,11 @@ arms, follow-up, outcomes with their findings and effects, studies and patients 
 conclusion. Every value carries its sentence; what the abstract does not state is None.
 
 No store, no network: the finding model's weights ship beside the code (`findings_model.json`,
-rebuilt by `make train-findings`) and load once, on first use.
+rebuilt by `make train-findings`) and load once, on first use. `MODEL_VERSION` names those
+weights (a hash of the file), so callers that store findings can tell when they are stale.
 """
+
+from typing import Any
 
 from evidence.extract.facts import trial_facts
 from evidence.extract.finding import infer_finding
@@ -27,6 +30,7 @@ from evidence.extract.records import (
 
 __all__ = [
     "DECREASED",
+    "MODEL_VERSION",
     "INCREASED",
     "LABELS",
     "NO_DIFFERENCE",
@@ -41,3 +45,12 @@ __all__ = [
     "sample_size",
     "trial_facts",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`MODEL_VERSION`, computed on first use (hashing the weights is not paid at import)."""
+    if name == "MODEL_VERSION":
+        from evidence.extract.model import version
+
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

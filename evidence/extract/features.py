@@ -26,11 +26,20 @@ _ACTIVE_WORDS = {
     "intervention", "treatment", "treated", "experimental", "active", "supplemented", "study", "verum", "trained",
 }  # fmt: skip
 _GROUP_LABEL = re.compile(r"\b(?:group|arm)\s+([a-z]|\d{1,2}|i{1,3}|iv)\b|^\s*([a-z])\s*[-–:]\s", re.I)
+#: "(R group)", "the C arm": a capital letter or roman numeral before the word (case-sensitive, so
+#: "a group of" is not a label)
+_LABEL_GROUP = re.compile(r"(?<![\w-])([A-Z]|I{1,3}|IV)\s+(?:[Gg]roups?|[Aa]rms?)\b")
+#: words that say "an arm" without telling the arms apart
+_ARM_NOUNS = frozenset({"arm", "arms", "cohort", "cohorts"})
+LABEL_BEFORE_GROUP = True
 
 
 def _labels(arm: str) -> set[str]:
-    """ "... (Group 2)" / "C - 40 mcg" -> {"2"} / {"c"}: how a sentence may name the arm."""
-    return {(m.group(1) or m.group(2)).lower() for m in _GROUP_LABEL.finditer(arm)}
+    """ "... (Group 2)" / "C - 40 mcg" / "(R group)" -> {"2"} / {"c"} / {"r"}: how a sentence may name the arm."""
+    found = {(m.group(1) or m.group(2)).lower() for m in _GROUP_LABEL.finditer(arm)}
+    if LABEL_BEFORE_GROUP:
+        found |= {m.group(1).lower() for m in _LABEL_GROUP.finditer(arm)}
+    return found
 
 
 def _stems(text: str) -> list[str]:
@@ -51,6 +60,8 @@ class Prompt:
         self.out = cues.content_words(outcome)
         i, c = cues.content_words(intervention), cues.content_words(comparator)
         # "early removal" vs "late removal": only the words that tell the arms apart name an arm
+        if LABEL_BEFORE_GROUP:
+            i, c = i - _ARM_NOUNS, c - _ARM_NOUNS
         self.int = i - self.out - c
         self.cmp = c - self.out - i
         self.out_bigrams = _bigrams(_stems(outcome))
@@ -131,8 +142,10 @@ _RANK_WORDS = frozenset(
 )
 
 
-def _arm_of(t: str, st: str, prev: str, q: Prompt) -> str | None:
-    if prev in ("group", "arm", "groups") and (t in q.int_labels or t in q.cmp_labels):
+def _arm_of(t: str, st: str, prev: str, q: Prompt, nxt: str = "") -> str | None:
+    if (prev in _GROUP_WORDS or (LABEL_BEFORE_GROUP and nxt in _GROUP_WORDS)) and (
+        t in q.int_labels or t in q.cmp_labels
+    ):
         return "INT" if t in q.int_labels else "CMP"
     if st in cues.STOP or t in cues.STOP:
         return None
@@ -151,9 +164,10 @@ def mask(text: str, q: Prompt) -> list[str]:
     """The sentence's tokens with the prompt's intervention, comparator and outcome words replaced."""
     out: list[str] = []
     prev = ""
-    for t in cues.tokens(text):
+    toks = cues.tokens(text)
+    for n, t in enumerate(toks):
         st = cues.stem(t)
-        arm = _arm_of(t, st, prev, q)
+        arm = _arm_of(t, st, prev, q, toks[n + 1] if n + 1 < len(toks) else "")
         prev = t
         if arm:
             tok = arm
@@ -302,8 +316,12 @@ def label_features(text: str, q: Prompt) -> dict[str, float]:
         if near:
             f[f"p_near={near}"] = 1.0
     if SUBJECT:
-        f.update(_subject(toks))
+        f.update(_subject(toks, q))
     order = _arm_first(toks)
+    if VS_NUM:
+        vs = _vs_numbers(clause, ctoks) or _vs_numbers(text, toks)
+        if vs:
+            f[f"vs_num={vs}"] = 1.0
     e = effect(text)
     if e and e.value is not None and e.ci_low is not None and e.ci_high is not None:
         null = 0.0 if e.measure in ("MD", "SMD", "RD") else 1.0
@@ -341,7 +359,7 @@ def _number_direction(text: str, q: Prompt) -> str | None:
     toks = cues.tokens(text)
     vals: dict[str, float] = {}
     for i, t in enumerate(toks):
-        arm = _arm_of(t, cues.stem(t), toks[i - 1] if i else "", q)
+        arm = _arm_of(t, cues.stem(t), toks[i - 1] if i else "", q, toks[i + 1] if i + 1 < len(toks) else "")
         if not arm or arm in vals:
             continue
         window = toks[max(0, i - 6) : i][::-1] + toks[i + 1 : i + 7]
@@ -389,7 +407,7 @@ def _p_near_outcome(text: str, q: Prompt) -> str | None:
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<>=≤≥])\s*(0?\.\d+|[01](?![.\d]))", re.I)
 
 
-def _subject(toks: list[str]) -> dict[str, float]:
+def _subject(toks: list[str], q: Prompt) -> dict[str, float]:
     """The arm a comparative is said of, and so its direction for the intervention: the arm after
     "than"/"compared with"/"vs" is the reference and the other the subject; else the arm nearest the
     first direction word ("INT had lower", "lower in the INT group"). CMP as subject reverses it."""
@@ -397,6 +415,8 @@ def _subject(toks: list[str]) -> dict[str, float]:
         d = _word_dir(t)
         if not d:
             continue
+        if JUDGED and d in ("up", "down"):  # "greater improvement", "more effective": the judgement counts
+            d = next((j for j in map(_word_dir, toks[i + 1 : i + 3]) if j in ("better", "worse")), d)
         ref = None
         for j in range(i + 1, min(len(toks), i + 12)):
             if toks[j] in _REF_WORDS:
@@ -413,9 +433,35 @@ def _subject(toks: list[str]) -> dict[str, float]:
         if subj != "none":
             f[f"int_dir={flipped}"] = 1.0
             f[f"int_dir={flipped}|{how}"] = 1.0
+        if JUDGED:
+            # better for a bad outcome (pain, mortality) is less of it: the direction the label names
+            eff = _JUDGED.get((flipped, q.polarity), flipped)
+            f[f"eff={eff}|{'arm' if subj != 'none' else 'none'}"] = 1.0
         return f
     return {}
 
 
+JUDGED = True
+_JUDGED = {("better", "good"): "up", ("better", "bad"): "down", ("worse", "good"): "down", ("worse", "bad"): "up"}
+VS_NUM = True
+_VAL = r"(-?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Z/]{1,8}\b)?\s*(?:(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?\s*%?|\(\s*-?\d[^()]{0,30}\))?"
+_VS = re.compile(_VAL + r"\s*[,;]?\s*(?:vs\.?|versus|v\.|compared (?:with|to))\s*" + _VAL, re.I)
+
+
+def _vs_numbers(text: str, toks: list[str]) -> str | None:
+    """ "28.6 ± 5.8% vs. 40.5 ± 7.4%": the first value belongs to the arm the sentence names first."""
+    m = _VS.search(text)
+    order = _arm_first(toks)
+    if not m or order == "no_arm":
+        return None
+    a, b = float(m.group(1)), float(m.group(2))
+    if a == b:
+        return None
+    first_larger = a > b
+    int_first = order in ("int_first", "only_int")
+    return "int_larger" if first_larger == int_first else "int_smaller"
+
+
+_GROUP_WORDS = frozenset({"group", "groups", "arm", "arms"})
 _REF_WORDS = frozenset({"than", "compared", "vs", "versus", "relative", "over"})
 _OPPOSITE = {"up": "down", "down": "up", "better": "worse", "worse": "better"}

@@ -7,6 +7,7 @@ so no scikit-learn (and no pickle, which is bound to a library version) is neede
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import lru_cache
@@ -90,6 +91,15 @@ def _softmax(z: list[float]) -> list[float]:
     e = [math.exp(x - m) for x in z]
     total = sum(e)
     return [x / total for x in e]
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """Names the shipped model: "<format>.<first 12 hex of the weights' SHA-256>" ("rules" with no
+    weights). Findings stored with one version are stale under another (retraining changes it)."""
+    if not WEIGHTS.exists():
+        return "rules"
+    return f"{FORMAT}.{hashlib.sha256(WEIGHTS.read_bytes()).hexdigest()[:12]}"
 
 
 @lru_cache(maxsize=1)

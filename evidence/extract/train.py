@@ -20,7 +20,7 @@ from evidence.extract.records import DECREASED, INCREASED, LABELS, NO_DIFFERENCE
 from evidence.extract.sentences import sentences
 
 RANK_C = 0.5
-LABEL_C = 0.2
+LABEL_C = 0.1
 SWAP = False
 
 

@@ -27,12 +27,14 @@ from evidence.report.labels import (
     where,
 )
 
+#: each Markdown metacharacter behind a backslash (str.translate: one pass, 136,000 cells a
+#: 10,000-reference report)
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
 
 def esc(value: Any) -> str:
     """A value safe in a table cell and in running text: no pipes, no markup, no line breaks."""
-    text = " ".join(("" if value is None else str(value)).split())
-    text = re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
-    return text
+    return " ".join(("" if value is None else str(value)).split()).translate(_ESCAPES)
 
 
 class Raw(str):

@@ -72,6 +72,9 @@ class ReferenceInput:
     flags: list[dict[str, str]] = field(default_factory=list)  # {"kind", "detail"} found upstream
     doi: str | None = None
     facts: dict[str, Any] | None = None  # evidence.extract.TrialFacts as a dict (RCTs, syntheses)
+    #: what the readers found in the abstract when the store already knew it
+    #: ({"included_studies", "sample_size"}, evidence.extract.stored); else they read it here
+    abstract_reads: dict[str, Any] | None = None
 
 
 @dataclass
@@ -312,13 +315,20 @@ def _abstract(i: ReferenceInput) -> str:
     return str((i.article or {}).get("abstract") or "")
 
 
+def _read(i: ReferenceInput, name: str, reader: Any, text: str) -> Any:
+    """A reader's answer for the abstract: the stored one when the service passed it."""
+    if i.abstract_reads is not None and name in i.abstract_reads:
+        return i.abstract_reads[name]
+    return reader(text)
+
+
 def _synthesis(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
     text = _abstract(i)
     return {
         **_ref_key(r),
         "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
-        "included_studies": included_studies(text),
+        "included_studies": _read(i, "included_studies", included_studies, text),
         "conclusion": conclusion(i.article or {}) if i.article else None,
     }
 
@@ -330,7 +340,7 @@ def _trial(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
         **_ref_key(r),
         "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
-        "sample_size": sample_size(_abstract(i)),
+        "sample_size": _read(i, "sample_size", sample_size, _abstract(i)),
         "phase": phase(text, mods),
     }
 

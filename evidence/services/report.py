@@ -7,8 +7,7 @@ with `evidence.flags` so that the report package stays free of sideways imports.
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,24 +16,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidence.errors import InputError
+from evidence.extract.stored import FACT_DESIGNS
 from evidence.files import write_atomic  # noqa: F401  (re-exported for callers)
 from evidence.flags.article import article_flags
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
+from evidence.services.facts import facts_for
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.services.review import since_last_review
 from evidence.services.trials import last_asked, stored_trials
 from evidence.services.watch import last_watch
 from evidence.store import models as m
-
-#: a sentence that reports a comparison's result (the stand-in finding must come from one)
-_RESULT_CUE = re.compile(
-    r"signific|\bdid not differ|\bno (?:statistically )?(?:significant )?differences?\b|"
-    r"\bsimilar between\b|\bp\s*[<=>≤]|95\s*%\s*C\.?I|confidence interval",
-    re.IGNORECASE,
-)
-#: designs whose abstracts the evidence table reads (trial facts: arms, N, outcome, finding)
-FACT_DESIGNS = ("meta-analysis", "systematic-review", "rct", "non-randomized-trial")
 
 FORMATS = ("text", "md", "html", "json")
 
@@ -98,54 +90,18 @@ def _version() -> str | None:
         return None
 
 
-def trial_facts(article: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The abstract's trial facts (evidence.extract), as a plain dict for the report."""
-    if not article or not article.get("abstract"):
-        return None
-    from evidence.extract import infer_finding
-    from evidence.extract import trial_facts as extract
-
-    abstract = str(article["abstract"])
-    facts = _plain(
-        extract(abstract, title=article.get("title"), sections=article.get("abstract_sections") or None)
-    )
-    if not facts.get("randomised") and not facts.get("analysed"):
-        from evidence.extract import sample_size
-
-        facts["sample_size"] = sample_size(abstract)  # "n = 45": neither randomised nor analysed
-    if not facts.get("outcomes"):
-        # No outcome named ("the primary outcome was ..."): the abstract's main comparison, with
-        # its sentence, stands in; the row says the outcome is not named.
-        # infer_finding needs an outcome to look for: the first sentence that reports a result
-        # names it (its words are the outcome's), else there is no main finding to show.
-        result = next((s for s in re.split(r"(?<=[.!?])\s+", abstract) if _RESULT_CUE.search(s)), "")
-        main = _plain(
-            infer_finding(abstract, facts.get("intervention") or "", facts.get("comparator") or "", result)
-        ) if result else {}
-        if main.get("label") and _RESULT_CUE.search(main.get("evidence") or ""):
-            facts["outcomes"] = [{"name": None, "primary": False, "finding": main}]
-    return facts
-
-
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _new_studies(session: Session, since: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The latest cycle's included studies with their records' trial facts (new rows)."""
     included = (since or {}).get("included", [])
     articles = _articles(session, [inc["pmid"] for inc in included])
+    facts = facts_for(session, {
+        p: a for inc in included if inc.get("design") in FACT_DESIGNS and (a := articles.get(p := inc["pmid"]))
+    })  # fmt: skip
     out = []
     for inc in included:
         a = articles.get(inc["pmid"])
-        facts = trial_facts(a) if inc.get("design") in FACT_DESIGNS else None
-        out.append({**inc, "doi": a["doi"] if a else None, "facts": facts})
+        doc = facts.get(inc["pmid"]) or {}
+        out.append({**inc, "doi": a["doi"] if a else None, "facts": doc.get("trial")})
     return out
 
 
@@ -232,10 +188,23 @@ def _reference_inputs(session: Session, refs: list[m.Reference]) -> list[Referen
     unresolved = _unresolved(session, [p for p in pmids if p not in articles])
     tags = _tags(session, [subject_of(r) for r in refs])
     flags = _citation_flags(session, [r.id for r in refs if r.id is not None])
+    facts = facts_for(session, _fact_articles(refs, articles, tags))
     return [
-        _reference_input(r, articles, unresolved, tags.get(subject_of(r)), flags.get(r.id, []))
+        _reference_input(r, articles, unresolved, tags.get(subject_of(r)), flags.get(r.id, []), facts)
         for r in refs
     ]
+
+
+def _fact_articles(
+    refs: list[m.Reference], articles: dict[str, dict[str, Any]], tags: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The records whose facts the evidence table shows: direct trials and syntheses."""
+    out = {}
+    for r in refs:
+        pmid, tag = r.pmid or r.matched_pmid, tags.get(subject_of(r))
+        if pmid in articles and r.role == "direct" and tag is not None and tag["design"] in FACT_DESIGNS:
+            out[pmid] = articles[pmid]
+    return out
 
 
 def _reference_input(
@@ -244,9 +213,12 @@ def _reference_input(
     unresolved: dict[str, str],
     tag: dict[str, Any] | None,
     citation_flags: list[dict[str, str]],
+    facts: dict[str, dict[str, Any]],
 ) -> ReferenceInput:
     pmid = r.pmid or r.matched_pmid
     article = articles.get(pmid) if pmid else None
+    direct_study = tag is not None and tag["design"] in FACT_DESIGNS and r.role == "direct"
+    doc = facts.get(pmid) if pmid and direct_study else None  # the stored abstract facts
     flags: list[dict[str, Any]] = list(citation_flags)
     if article is not None:
         flags += [
@@ -268,9 +240,8 @@ def _reference_input(
         tag=dict(tag) if tag else None,
         flags=flags,
         doi=(article["doi"] if article else None) or r.doi,
-        facts=trial_facts(article)
-        if tag is not None and tag["design"] in FACT_DESIGNS and r.role == "direct"
-        else None,
+        facts=doc.get("trial") if doc else None,
+        abstract_reads=doc,
     )
 
 

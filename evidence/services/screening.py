@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -72,56 +71,68 @@ def _required(session: Session, policy_id: str) -> int:
 
 
 # the Article columns a candidate row shows (loading whole Article rows, raw XML included, is
-# what made listing 2,000 candidates slow)
-_SHOWN = (m.Article.title, m.Article.abstract, m.Article.journal, m.Article.journal_iso,
-          m.Article.year, m.Article.authors)  # fmt: skip
+# what made listing 2,000 candidates slow); the list of a cycle leaves out the abstract and the
+# author list (decoding 2,000 JSON author lists cost more than the rest of the row): the first
+# author's name parts come out of the JSON in SQL, on SQLite and PostgreSQL alike
+_CANDIDATE = (m.Candidate.id, m.Candidate.pmid, m.Candidate.design, m.Candidate.level,
+              m.Candidate.decision, m.Candidate.reason, m.Candidate.reason_text,
+              m.Candidate.decided_at, m.Candidate.relevance)  # fmt: skip
+_LISTED = (m.Article.title, m.Article.journal, m.Article.journal_iso, m.Article.year,
+           m.Article.authors[(0, "last")].as_string().label("first_last"),
+           m.Article.authors[(0, "initials")].as_string().label("first_initials"),
+           m.Article.authors[(0, "collective")].as_string().label("first_collective"),
+           m.Article.authors[(1,)].as_string().label("second_author"))  # fmt: skip
+_DETAIL = (m.Article.abstract, m.Article.authors)
 
 
-@dataclass(frozen=True)
-class _Shown:
-    title: str | None
-    abstract: str | None
-    journal: str | None
-    journal_iso: str | None
-    year: int | None
-    authors: list[dict[str, Any]] | None
+def _author_name(au: dict[str, Any]) -> str:
+    return au.get("collective") or " ".join(x for x in (au.get("last"), au.get("initials")) if x)
 
 
 def _authors(a: Any) -> list[str]:
     if a is None or a.title is None and not a.authors:
         return []
-    names = []
-    for au in a.authors or []:
-        name = au.get("collective") or " ".join(
-            x for x in (au.get("last"), au.get("initials")) if x
-        )
-        if name:
-            names.append(name)
-    return names
+    return [name for au in a.authors or [] if (name := _author_name(au))]
+
+
+def _first_author(a: Any) -> tuple[str | None, bool]:
+    """(the first author's name, whether more follow), from the SQL-extracted name parts."""
+    if a.first_collective:
+        return a.first_collective, a.second_author is not None
+    name = f"{a.first_last or ''} {a.first_initials or ''}".strip()
+    return name or None, a.second_author is not None
+
+
+_UNDECIDED = agree.outcome([])
 
 
 def _row(
-    c: m.Candidate, a: Any, votes: list[agree.Vote], required: int,
-    reviewer: str | None,
-) -> dict[str, Any]:  # fmt: skip
-    result = agree.outcome(votes, required)
-    current = agree.current_votes(votes)
-    mine = current.get(reviewer) if reviewer else None
-    # blinded until every required reviewer has decided (or a third person resolved it)
-    visible = required <= 1 or result.status in ("agreed", "conflict", "resolved")
-    shown = list(current.values()) if visible else ([mine] if mine else [])
-    return {
+    c: Any, votes: list[agree.Vote], required: int, reviewer: str | None, detail: bool = True
+) -> dict[str, Any]:
+    """One candidate as a dict; `c` is a row of _CANDIDATE + _LISTED (+ _DETAIL when the
+    abstract and every author are wanted). Built 2,000 times for a page: no vote, no work."""
+    if votes:
+        result = agree.outcome(votes, required)
+        current = agree.current_votes(votes)
+        mine = current.get(reviewer) if reviewer else None
+        # blinded until every required reviewer has decided (or a third person resolved it)
+        visible = required <= 1 or result.status in ("agreed", "conflict", "resolved")
+        shown = list(current.values()) if visible else ([mine] if mine else [])
+    else:
+        result, mine, shown = _UNDECIDED, None, []
+    first, et_al = _first_author(c)
+    row = {
         "pmid": c.pmid,
-        "title": a.title,
-        "authors": _authors(a),
-        "journal": a.journal_iso or a.journal,
-        "year": a.year,
+        "title": c.title,
+        "first_author": first,
+        "et_al": et_al,
+        "journal": c.journal_iso or c.journal,
+        "year": c.year,
         "design": c.design,
         "level": c.level,
-        "abstract": a.abstract,
         "decision": c.decision,
         "reason": c.reason,
-        "reason_label": REASON_LABELS.get(c.reason or ""),
+        "reason_label": REASON_LABELS.get(c.reason) if c.reason else None,
         "note": c.reason_text,
         "decided_at": c.decided_at,
         "status": result.status,
@@ -134,32 +145,42 @@ def _row(
         "relevance": c.relevance,
         "rank": None,
     }
+    if detail:
+        row["authors"] = _authors(c)
+        row["abstract"] = c.abstract
+    return row
+
+
+def _rows_stmt(cycle_id: int, detail: bool) -> Any:
+    return (
+        select(*_CANDIDATE, *_LISTED, *(_DETAIL if detail else ()))  # type: ignore[call-overload]
+        .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)
+        .where(m.Candidate.cycle_id == cycle_id)
+    )
+
+
+def _by_design(r: dict[str, Any]) -> tuple[int, int, int]:
+    pmid = int(r["pmid"]) if r["pmid"].isdigit() else 0
+    return (_rank(r["design"]), -(r["year"] or 0), pmid)
 
 
 def candidate_rows(
-    session: Session, cycle: m.ReviewCycle, reviewer: str | None = None, order: str = "design"
-) -> list[dict[str, Any]]:
+    session: Session, cycle: m.ReviewCycle, reviewer: str | None = None, order: str = "design",
+    detail: bool = True,
+) -> list[dict[str, Any]]:  # fmt: skip
     """Every candidate of the cycle as a dict, with `rank` (1 = most relevant) set when the
-    ranker has scored them; sorted by relevance or by design (highest-level designs first)."""
-    stmt = (
-        select(m.Candidate, *_SHOWN)  # type: ignore[call-overload]
-        .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)
-        .where(m.Candidate.cycle_id == cycle.id)
-    )
+    ranker has scored them; sorted by relevance or by design (highest-level designs first).
+    `detail`: with the abstract and every author (`authors`); without, the rows a list shows
+    (`first_author` and `et_al` are there either way)."""
     votes = _votes_by_candidate(session, cycle.id)  # type: ignore[arg-type]
     required = _required(session, cycle.policy_id)
-    rows = [_row(r[0], _Shown(*r[1:]), votes.get(r[0].id, []), required, reviewer)
-            for r in session.exec(stmt)]  # fmt: skip
-
-    def by_design(r: dict[str, Any]) -> tuple[int, int, int]:
-        pmid = int(r["pmid"]) if r["pmid"].isdigit() else 0
-        return (_rank(r["design"]), -(r["year"] or 0), pmid)
-
-    by_relevance = sorted(rows, key=lambda r: (-(r["relevance"] or 0.0), *by_design(r)))
+    rows = [_row(r, votes.get(r.id, []), required, reviewer, detail)
+            for r in session.exec(_rows_stmt(cycle.id, detail))]  # type: ignore[arg-type]  # fmt: skip
+    by_relevance = sorted(rows, key=lambda r: (-(r["relevance"] or 0.0), *_by_design(r)))
     if any(r["relevance"] is not None for r in rows):
         for n, r in enumerate(by_relevance, 1):
             r["rank"] = n
-    return by_relevance if order == "relevance" else sorted(rows, key=by_design)
+    return by_relevance if order == "relevance" else sorted(rows, key=_by_design)
 
 
 def _check_order(order: str) -> str:
@@ -175,13 +196,15 @@ def candidates(
     unscreened: bool = False,
     reviewer: str | None = None,
     order: str = "design",
+    detail: bool = True,
 ) -> dict[str, Any]:
     """The current cycle's candidates for `reviewer`.
 
     order "relevance": most probable inclusions first (the ranker is refit first when enough
     decisions came in since it last was); with nothing to learn from it falls back to design
     order, and `order` in the answer says which was used. `unscreened`: only those this
-    reviewer has not decided and that are not settled.
+    reviewer has not decided and that are not settled. `detail` False leaves out the abstract
+    and the author list (`candidate` gives them for one), for a list of thousands.
     """
     order = _check_order(order)
     if order == "relevance":
@@ -189,7 +212,7 @@ def candidates(
     who = _reviewer(reviewer)
     with Session(engine) as session:
         cycle = _current_cycle(session, policy_id)
-        rows = candidate_rows(session, cycle, who, order)
+        rows = candidate_rows(session, cycle, who, order, detail=detail)
         required = _required(session, cycle.policy_id)
         ranked = any(r["rank"] is not None for r in rows)
         total = len(rows)
@@ -207,6 +230,77 @@ def candidates(
                          "conflicts": in_conflict},  # fmt: skip
             "candidates": rows,
         }
+
+
+def candidate(
+    engine: Engine, policy_id: str, pmid: str, reviewer: str | None = None, highlight: bool = True
+) -> dict[str, Any]:
+    """One candidate of the current cycle as `candidates` lists it with `detail` (abstract,
+    every author, this reviewer's and the visible decisions), for the screen page to load
+    the record it shows. `highlight`: with `highlight`, the title and the abstract cut into
+    pieces that mark the policy's terms (evidence.review.highlight). `rank` is the list's to
+    say (it depends on every other candidate), so it is not here."""
+    from evidence.review.highlight import mark
+
+    who = _reviewer(reviewer)
+    with Session(engine) as session:
+        cycle = _current_cycle(session, policy_id)
+        found = session.exec(_rows_stmt(cycle.id, True).where(m.Candidate.pmid == pmid.strip())).first()  # type: ignore[arg-type]
+        if found is None:
+            raise NotFound(f"PMID {pmid} is not a candidate of cycle {cycle.number}")
+        votes = session.exec(select(m.Decision).where(m.Decision.candidate_id == found.id)
+                             .order_by(col(m.Decision.id))).all()  # fmt: skip
+        row = _row(found, [_vote(d) for d in votes], _required(session, cycle.policy_id), who)
+        row.pop("rank")
+        row.update(cycle=cycle.number, cycle_status=cycle.status, reviewer=who)
+        if highlight:
+            terms = highlight_terms(session, get_policy(session, policy_id))
+            row["highlight"] = {"terms": terms, "title": mark(row["title"], terms),
+                                "abstract": mark(row["abstract"], terms)}  # fmt: skip
+        return row
+
+
+def search(engine: Engine, policy_id: str, text: str) -> list[str]:
+    """The PMIDs of the current cycle's candidates whose title, abstract, journal, authors or
+    PMID hold every word of `text` (case-insensitive), for the screen page's word filter: its
+    list has no abstracts to look in."""
+    words = text.lower().split()
+    with Session(engine) as session:
+        cycle = _current_cycle(session, policy_id)
+        stmt = (
+            select(m.Candidate.pmid, m.Article.title, m.Article.abstract, m.Article.journal,  # type: ignore[call-overload]
+                   m.Article.journal_iso, m.Article.authors)
+            .join(m.Article, m.Article.pmid == m.Candidate.pmid, isouter=True)
+            .where(m.Candidate.cycle_id == cycle.id)
+        )  # fmt: skip
+        found = []
+        for r in session.exec(stmt):
+            names = " ".join(_author_name(au) for au in r.authors or [])
+            hay = " ".join(x or "" for x in (r.title, r.abstract, r.journal, r.journal_iso, names, r.pmid)).lower()
+            if all(w in hay for w in words):
+                found.append(r.pmid)
+        return found
+
+
+def screen_terms(engine: Engine, policy_id: str) -> dict[str, Any]:
+    """The policy's title and the words the screen page marks (see `highlight_terms`), without
+    reading its references as `show_policy` does."""
+    with Session(engine) as session:
+        policy = get_policy(session, policy_id)
+        return {"policy": policy.id, "title": policy.title, "terms": highlight_terms(session, policy)}
+
+
+def highlight_terms(session: Session, policy: m.Policy) -> dict[str, list[str]]:
+    """The words the screen page marks: the policy's intervention terms, and its condition
+    (the phrases the derived search uses, and their distinctive words). Without the MeSH
+    part of the derived search, which reads every cited record."""
+    from evidence.review.highlight import highlight_terms as terms
+    from evidence.review.query import condition_terms
+    from evidence.services.review import _intervention_terms, _statement_texts
+
+    intervention = _intervention_terms(session, policy)
+    statements = _statement_texts(session, policy)
+    return terms(intervention, condition_terms(policy.title, statements, exclude=intervention))
 
 
 def _open_for(row: dict[str, Any]) -> bool:
@@ -346,7 +440,7 @@ def conflicts(engine: Engine, policy_id: str) -> dict[str, Any]:
     reviewer's decision; settled ones (resolved by a third decision) are listed apart."""
     with Session(engine) as session:
         cycle = _current_cycle(session, policy_id)
-        rows = candidate_rows(session, cycle, None, "design")
+        rows = candidate_rows(session, cycle, None, "design", detail=False)
         keep = ("pmid", "title", "design", "year", "decisions", "decision", "status")
         return {
             "cycle": cycle.number,
@@ -488,7 +582,9 @@ def _refresh_ranking(engine: Engine, policy_id: str) -> None:
         if cycle.status != "open":
             return
         last = cycle.counts.get("ranking")
-        n = len(session.exec(select(m.Candidate.id).where(m.Candidate.cycle_id == cycle.id)).all())
+        n = session.exec(
+            select(func.count()).select_from(m.Candidate).where(m.Candidate.cycle_id == cycle.id)
+        ).one()
         settled = _settled_count(session, cycle.id)  # type: ignore[arg-type]
     if last and last.get("candidates") == n and abs(settled - last.get("decisions", 0)) < RETRAIN_EVERY:
         return

@@ -19,6 +19,8 @@ from sqlmodel import Session, or_, select
 
 from evidence import tagging
 from evidence.errors import InputError, NotFound
+from evidence.extract.stored import FACT_DESIGNS
+from evidence.services.facts import refresh_facts
 from evidence.services.policy import current_references, get_policy, subject_of
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
@@ -36,6 +38,8 @@ class TagSummary:
     by_role: Counter[str] = field(default_factory=Counter)
     changed: int = 0
     manual_kept: int = 0
+    #: the tagged trials and syntheses with a record, whose abstract facts tagging refreshes
+    fact_pmids: list[str] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +61,7 @@ class TagSummary:
         self.by_role.update(other.by_role)
         self.changed += other.changed
         self.manual_kept += other.manual_kept
+        self.fact_pmids.extend(other.fact_pmids)
 
 
 # ---------------------------------------------------------------- tagging a policy
@@ -81,6 +86,10 @@ def tag_policies(
             return one
 
         summary.add(in_transaction(engine, work))
+    # The abstract facts the report's evidence table shows, once per record and extractor
+    # version (every role: a role set by hand later needs no new tagging run); computed
+    # outside the tagging transactions, so no write lock is held while abstracts are read.
+    refresh_facts(engine, summary.fact_pmids)
     return summary
 
 
@@ -89,16 +98,20 @@ def _tag_policy(
 ) -> None:
     terms = ensure_terms(session, policy)
     refs = current_references(session, policy)
+    fact_pmids = []
     for i, ref in enumerate(refs, 1):
         article = _article_for(session, ref)
         tag = _apply_design(session, ref, article, summary)
         _apply_role(session, ref, article, terms, summary)
+        if article is not None and tag.design in FACT_DESIGNS:
+            fact_pmids.append(article.pmid)
         summary.references += 1
         summary.by_design[tag.design] += 1
         summary.by_source[tag.source] += 1
         summary.by_role[ref.role or "?"] += 1
         if progress:
             progress(i, len(refs))
+    summary.fact_pmids.extend(fact_pmids)
 
 
 def _article_for(session: Session, ref: m.Reference) -> m.Article | None:

@@ -175,6 +175,21 @@ class ArticleCheck(SQLModel, table=True):
     checked_at: datetime = Field(default_factory=utcnow)
 
 
+class ArticleFacts(SQLModel, table=True):
+    """An article's abstract facts (`evidence.extract.stored.article_facts`), computed by
+    `evidence tag` for trials and syntheses so the report need not re-read every abstract.
+    Derived data: a row holds while `source_key` (a digest of the title, abstract and
+    sections) and `extractor` (the rules and weights version) still match; any other row is
+    recomputed. Keyed by PMID, no foreign key (like `articlemark`): `article` is never rebuilt
+    for it."""
+
+    pmid: str = Field(primary_key=True, max_length=20)
+    extractor: str = Field(max_length=80)
+    source_key: str = Field(max_length=64)
+    facts: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
 class Unresolved(SQLModel, table=True):
     """A PMID that NCBI did not return (unknown, deleted) and why."""
 

@@ -3,6 +3,7 @@
 
 Pages: `/` (every policy), `/policies/<id>` (the evidence report), `/policies/<id>/screen`
 (screening). API: `/api/policies`, `/api/policies/<id>/candidates`,
+`/api/policies/<id>/candidates/<pmid>` (one record with its abstract and marked terms),
 `POST /api/policies/<id>/decisions`, `POST /api/policies/<id>/resolutions` (the third decision
 on a conflict), `POST /api/policies/<id>/undo`.
 """
@@ -121,8 +122,18 @@ def create_app(
     @timed
     def api_candidates(request: Request) -> Response:
         pid = request.path_params["policy"]
-        view = backend.candidates(ws.engine, pid, reviewer=ws.reviewer)
-        return JSON(_filter(view, request.query_params))
+        params = request.query_params
+        detail = params.get("detail", "1") not in ("0", "false", "no")
+        view = backend.candidates(ws.engine, pid, reviewer=ws.reviewer, detail=detail)
+        if params.get("q", "").strip():
+            hits = set(backend.search(ws.engine, pid, params["q"]))
+            view = {**view, "candidates": [r for r in view["candidates"] if r["pmid"] in hits]}
+        return JSON(_filter(view, params))
+
+    @timed
+    def api_candidate(request: Request) -> Response:
+        pid, pmid = request.path_params["policy"], request.path_params["pmid"]
+        return JSON(backend.candidate(ws.engine, pid, pmid, reviewer=ws.reviewer))
 
     @timed
     def decide(request: Request, body: dict[str, Any], resolve: bool = False) -> Response:
@@ -154,6 +165,7 @@ def create_app(
         Route("/policies/{policy}/screen", screen),
         Route("/api/policies", api_policies),
         Route("/api/policies/{policy}/candidates", api_candidates),
+        Route("/api/policies/{policy}/candidates/{pmid}", api_candidate),
         Route("/api/policies/{policy}/decisions", api_decide, methods=["POST"]),
         Route("/api/policies/{policy}/resolutions", api_resolve, methods=["POST"]),
         Route("/api/policies/{policy}/undo", api_undo, methods=["POST"]),
@@ -223,7 +235,9 @@ def _text(body: dict[str, Any], key: str) -> str | None:
 
 
 def _filter(view: dict[str, Any], params: Any) -> dict[str, Any]:
-    """?pmid=, ?decision=, ?design=, ?year= narrow the list; ?limit= and ?offset= page it."""
+    """?pmid=, ?decision=, ?design=, ?year= narrow the list (and ?q=, words in the title,
+    abstract, journal or authors, before it is called); ?limit= and ?offset= page it;
+    ?detail=0 leaves out abstracts and author lists."""
     rows = view["candidates"]
     if params.get("pmid"):
         rows = [r for r in rows if r["pmid"] == params["pmid"]]

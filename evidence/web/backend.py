@@ -45,28 +45,21 @@ def exclusion_reasons() -> list[dict[str, str]]:
             for n, (slug, label) in enumerate(EXCLUSION_REASONS, 1)]  # fmt: skip
 
 
-# words of a condition phrase too general to highlight on their own
-_GENERAL = frozenset("disease diseases disorder disorders syndrome chronic acute severe critical "
-                     "advanced including patients treatment".split())  # fmt: skip
-
-
 def search_terms(engine: Engine, policy_id: str) -> dict[str, list[str]]:
     """The words the screen page highlights: the policy's intervention terms, and its condition
     (the phrases the derived search uses, and their distinctive words)."""
-    view = review_service.review_query(engine, policy_id)
-    phrases = list(view.get("condition_terms", []))
-    words = [w for p in phrases for w in p.replace("-", " ").split()
-             if len(w) > 3 and w.lower() not in _GENERAL]  # fmt: skip
-    return {
-        "intervention": list(dict.fromkeys(view.get("intervention_terms", []))),
-        "condition": list(dict.fromkeys([*phrases, *words])),
-    }
+    from evidence.services.screening import screen_terms
+
+    return screen_terms(engine, policy_id)["terms"]
 
 
-def candidates(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
+def candidates(
+    engine: Engine, policy_id: str, reviewer: str | None = None, detail: bool = True
+) -> dict[str, Any]:
     """The current cycle's candidates as this reviewer may see them (the other reviewer's
-    decision stays hidden until both decided), most relevant first when they are ranked."""
-    view = review_service.candidates(engine, policy_id, reviewer=reviewer, order="relevance")
+    decision stays hidden until both decided), most relevant first when they are ranked.
+    `detail` False: without abstracts and author lists (the screen page's list)."""
+    view = review_service.candidates(engine, policy_id, reviewer=reviewer, order="relevance", detail=detail)
     rows = [_row(r, n) for n, r in enumerate(view["candidates"], 1)]
     return {**{k: v for k, v in view.items() if k != "candidates"}, "policy": policy_id,
             "reviewer": view.get("reviewer", reviewer),
@@ -77,7 +70,6 @@ def _row(r: dict[str, Any], position: int) -> dict[str, Any]:
     """A candidate with every field the page reads, present even when the service lacks it:
     `decision` is the candidate's (resolved) decision, `my_*` this reviewer's own."""
     row = dict(r)
-    row.setdefault("authors", [])
     row.setdefault("rank", None)
     row.setdefault("relevance", None)
     row["score"] = row["relevance"]
@@ -87,6 +79,25 @@ def _row(r: dict[str, Any], position: int) -> dict[str, Any]:
     row.setdefault("conflict", row.get("status") == "conflict")
     row.setdefault("decisions", [])
     row["position"] = position  # the service's order: relevance when ranked, else design
+    return row
+
+
+def search(engine: Engine, policy_id: str, text: str) -> list[str]:
+    """The candidates whose title, abstract, journal, authors or PMID hold every word."""
+    from evidence.services.screening import search as find
+
+    return find(engine, policy_id, text)
+
+
+def candidate(engine: Engine, policy_id: str, pmid: str, reviewer: str | None = None) -> dict[str, Any]:
+    """One candidate with its abstract, every author and the policy's terms marked in its title
+    and abstract (GET /api/policies/<id>/candidates/<pmid>): what the screen page loads for
+    the record it shows, and prefetches for the next ones."""
+    from evidence.services.screening import candidate as one
+
+    row = one(engine, policy_id, pmid, reviewer=reviewer)
+    row = _row(row, 0)
+    del row["position"], row["rank"]  # the list's to say
     return row
 
 
@@ -124,18 +135,33 @@ def decision_state(row: dict[str, Any]) -> str:
     return row.get("my_decision") or "undecided"
 
 
-def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
-    """Everything the screen page shows: the policy, its cycle's candidates, the words to
-    highlight, the exclusion reasons and the filters' choices."""
-    from evidence.services.policy import show_policy
+# what the screen page's list does not read (the record shown loads in full from the API)
+_UNLISTED = frozenset(("relevance", "reason", "reason_label", "note", "decided_at"))
 
-    policy = show_policy(engine, policy_id)
-    view = candidates(engine, policy_id, reviewer=reviewer)
+
+def _listed(row: dict[str, Any]) -> dict[str, Any]:
+    """A candidate as the screen page's list has it: without what it does not read and
+    without empty values (2,000 rows of nulls were a third of the page)."""
+    return {k: v for k, v in row.items() if k not in _UNLISTED and v not in (None, False, [])}
+
+
+def screen_view(engine: Engine, policy_id: str, reviewer: str | None = None) -> dict[str, Any]:
+    """Everything the screen page shows: the policy, its cycle's candidates (the list: no
+    abstracts), the first record in full, the words to highlight, the exclusion reasons and
+    the filters' choices."""
+    from evidence.services.screening import screen_terms
+
+    policy = screen_terms(engine, policy_id)
+    view = candidates(engine, policy_id, reviewer=reviewer, detail=False)
     rows = view["candidates"]
+    first = rows[0]["pmid"] if rows else None
     return {
         **view,
+        "candidates": [_listed(r) for r in rows],
+        # the record shown first comes with the page; the others load when shown
+        "current": candidate(engine, policy_id, first, reviewer=reviewer) if first else None,
         "title": policy["title"],
-        "terms": search_terms(engine, policy_id),
+        "terms": policy["terms"],
         "reasons": exclusion_reasons(),
         "designs": sorted({r.get("design") or "unknown" for r in rows}, key=_design_rank),
         "design_order": list(review_service.DESIGN_RANK),

@@ -1,8 +1,11 @@
 /* The screen page: a list of candidates (only the rows in view are in the DOM, so 2,000
    candidates scroll as fast as 20) and the selected record; one key per decision.
-   Record text is always set with textContent, never innerHTML: titles and abstracts come
-   from PubMed and are not trusted. Decisions go to the JSON API with the access token in
-   the X-Evidence-Token header. */
+   The page brings the list (no abstracts) and the first record in full; every other record
+   (abstract, authors, the policy's terms marked by the server) loads from
+   /api/policies/<id>/candidates/<pmid> when it is shown, and the next ones are fetched ahead
+   so that screening with the keyboard does not wait for them. Record text is always set with
+   textContent, never innerHTML: titles and abstracts come from PubMed and are not trusted.
+   Requests carry the access token in the X-Evidence-Token header. */
 (function () {
   "use strict";
 
@@ -15,10 +18,10 @@
   const $ = (id) => document.getElementById(id);
   const list = $("list"), inner = $("list-inner"), note = $("note"), statusLine = $("status");
   const reasonsBox = $("reasons");
-  const highlighters = [
-    ["term-intervention", patternFor(data.terms.intervention || [])],
-    ["term-condition", patternFor(data.terms.condition || [])],
-  ].filter(([, re]) => re);
+  const PREFETCH = 2;        // records fetched ahead of the one shown
+  const details = new Map(); // pmid -> the record in full (abstract, authors, marked terms)
+  const loading = new Map(); // pmid -> its request under way
+  if (data.current) details.set(data.current.pmid, data.current);
   const hasScores = rows.some((r) => r.score !== null && r.score !== undefined);
   let visible = [];
   let current = 0;
@@ -26,40 +29,16 @@
 
   // ------------------------------------------------------------ highlighting
 
-  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
-
-  function patternFor(terms) {
-    const parts = terms.filter((t) => t && t.trim()).map((term) =>
-      term.trim().split(/[\s-]+/).map((w) => {
-        if (w.length >= 5) return escapeRe(w.replace(/(es|s)$/i, "")) + "[\\w-]*";
-        return escapeRe(w) + "s?";
-      }).join("[\\s-]+"));
-    if (!parts.length) return null;
-    parts.sort((a, b) => b.length - a.length);  // the longest phrase wins
-    return new RegExp("\\b(?:" + parts.join("|") + ")\\b", "gi");
-  }
-
-  /* Fill `el` with `text`, each match of the policy's terms in a <mark>. */
-  function setHighlighted(el, text) {
-    el.replaceChildren();
-    text = text || "";
-    const marks = [];
-    for (const [cls, re] of highlighters) {
-      re.lastIndex = 0;
-      for (const m of text.matchAll(re)) marks.push([m.index, m.index + m[0].length, cls]);
-    }
-    marks.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-    let at = 0;
-    for (const [start, end, cls] of marks) {
-      if (start < at) continue;  // overlaps one already marked
-      if (start > at) el.append(text.slice(at, start));
+  /* Fill `el` with the server's pieces of a text: [text, kind], kind null for plain text,
+     else "intervention" or "condition" (drawn as a <mark>). */
+  function setPieces(el, pieces) {
+    el.replaceChildren(...pieces.map(([text, kind]) => {
+      if (!kind) return text;
       const mark = document.createElement("mark");
-      mark.className = cls;
-      mark.textContent = text.slice(start, end);
-      el.append(mark);
-      at = end;
-    }
-    if (at < text.length) el.append(text.slice(at));
+      mark.className = `term-${kind}`;
+      mark.textContent = text;
+      return mark;
+    }));
   }
 
   // ------------------------------------------------------------ filters and order
@@ -74,12 +53,14 @@
 
   function applyFilters(keepPmid) {
     const design = $("f-design").value, year = $("f-year").value, decision = $("f-decision").value;
-    const words = $("f-text").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const text = $("f-text").value.trim().toLowerCase();
+    const words = text.split(/\s+/).filter(Boolean);
+    const hits = textHits && textHits.text === text ? textHits.pmids : null;
     visible = rows.filter((r) =>
       (!design || (r.design || "unknown") === design) &&
       (!year || String(r.year || "") === year) &&
       (!decision || state(r) === decision) &&
-      (!words.length || words.every((w) => haystack(r).includes(w))));
+      (!words.length || (hits ? hits.has(r.pmid) : words.every((w) => haystack(r).includes(w)))));
     const order = $("f-order").value;
     if (order === "design") {
       visible.sort((a, b) => designRank(a.design) - designRank(b.design) || (b.year || 0) - (a.year || 0) || a.position - b.position);
@@ -97,9 +78,32 @@
     render();
   }
 
+  /* The list has no abstracts: what it shows is filtered at once, then the server says which
+     candidates hold the words anywhere (abstracts, every author) and the list follows. */
+  let textHits = null;  // {text, pmids} the server's answer for the words typed
+  let textTimer = 0;
+
+  function askServer() {
+    clearTimeout(textTimer);
+    const text = $("f-text").value.trim().toLowerCase();
+    if (!text) { textHits = null; return; }
+    textTimer = setTimeout(async () => {
+      try {
+        const response = await fetch(`${api("candidates")}?detail=0&q=${encodeURIComponent(text)}`, {
+          credentials: "same-origin", headers: { "X-Evidence-Token": token },
+        });
+        if (!response.ok) return;
+        const pmids = new Set((await response.json()).candidates.map((c) => c.pmid));
+        if ($("f-text").value.trim().toLowerCase() !== text) return;  // typed on since
+        textHits = { text, pmids };
+        applyFilters(visible[current] && visible[current].pmid);
+      } catch (err) { /* the list filtered on what it shows stays */ }
+    }, 250);
+  }
+
   function haystack(r) {
     if (r._text === undefined) {
-      r._text = [r.title, r.abstract, r.journal, (r.authors || []).join(" "), r.pmid].join(" ").toLowerCase();
+      r._text = [r.title, r.journal, r.first_author, r.pmid].join(" ").toLowerCase();
     }
     return r._text;
   }
@@ -124,8 +128,7 @@
     title.textContent = r.title || "(no title)";
     const meta = document.createElement("div");
     meta.className = "row-meta";
-    const first = (r.authors || [])[0];
-    meta.textContent = [first ? first + ((r.authors || []).length > 1 ? " et al." : "") : null,
+    meta.textContent = [r.first_author ? r.first_author + (r.et_al ? " et al." : "") : null,
       r.journal, r.year, r.design || "unknown design"].filter(Boolean).join(" · ");
     body.append(title, meta);
     el.append(dot, body);
@@ -165,9 +168,15 @@
     const badge = $("r-decision");
     badge.className = `decision-badge s-${state(r)}`;
     badge.textContent = badgeText(r);
-    setHighlighted($("r-title"), r.title || "(no title)");
-    const authors = r.authors || [];
-    $("r-authors").textContent = authors.length ? authors.join(", ") : "No authors listed";
+    const d = details.get(r.pmid);
+    const title = $("r-title"), authors = $("r-authors"), abstract = $("r-abstract");
+    if (d && d.highlight) setPieces(title, d.highlight.title);
+    else title.textContent = r.title || "(no title)";
+    if (d) {
+      authors.textContent = d.authors && d.authors.length ? d.authors.join(", ") : "No authors listed";
+    } else {
+      authors.textContent = r.first_author ? r.first_author + (r.et_al ? ", et al." : "") : "No authors listed";
+    }
     $("r-source").textContent = [r.journal, r.year].filter(Boolean).join(" · ");
     const conflict = $("r-conflict");
     conflict.hidden = !r.conflict;
@@ -176,15 +185,41 @@
       conflict.textContent = "Reviewers disagree" + (who.length ? " — " + who.join("; ") : "") +
         ". Your decision now resolves it.";
     }
-    const abstract = $("r-abstract");
-    if (r.abstract) {
-      setHighlighted(abstract, r.abstract);
+    abstract.dataset.pmid = d ? r.pmid : "";
+    abstract.classList.toggle("loading", !d);
+    if (!d) {
+      abstract.textContent = r._failed ? `The abstract did not load (${r._failed}); select the record again to retry.`
+        : "Loading the abstract…";
+      abstract.classList.add("none");
+      show(r);
+    } else if (d.abstract) {
+      if (d.highlight) setPieces(abstract, d.highlight.abstract); else abstract.textContent = d.abstract;
       abstract.classList.remove("none");
     } else {
       abstract.textContent = "No abstract in PubMed.";
       abstract.classList.add("none");
     }
     if (document.activeElement !== note) note.value = r.my_note || "";
+    if (d) prefetch();
+  }
+
+  /* Load the record shown, then draw it if it is still the one selected. */
+  function show(r) {
+    load(r.pmid).then(() => {
+      delete r._failed;
+      if (visible[current] === r) renderDetail();
+    }, (err) => {
+      r._failed = err.message;
+      if (visible[current] === r) renderDetail();
+    });
+  }
+
+  /* Fetch the next records (in the list's order) before they are shown. */
+  function prefetch() {
+    for (let i = current + 1; i <= current + PREFETCH && i < visible.length; i++) {
+      const pmid = visible[i].pmid;
+      if (!details.has(pmid)) load(pmid).catch(() => {});  // shown: asked again, and said
+    }
   }
 
   function badgeText(r) {
@@ -248,6 +283,21 @@
 
   const api = (what) => `/api/policies/${encodeURIComponent(data.policy)}/${what}`;
 
+  /* One record as the server sees it now; one request per record at a time. */
+  function load(pmid) {
+    if (loading.has(pmid)) return loading.get(pmid);
+    const request = fetch(api(`candidates/${encodeURIComponent(pmid)}`), {
+      credentials: "same-origin", headers: { "X-Evidence-Token": token },
+    }).then(async (response) => {
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(answer.error || `the server answered ${response.status}`);
+      details.set(pmid, answer);
+      return answer;
+    }).finally(() => loading.delete(pmid));
+    loading.set(pmid, request);
+    return request;
+  }
+
   async function decide(decision, reason) {
     const r = visible[current];
     if (!r || !open || busy) return;
@@ -297,15 +347,13 @@
      decided and the other's decision may be shown). */
   async function refresh(pmid) {
     const r = rows.find((x) => x.pmid === pmid);
-    const response = await fetch(`${api("candidates")}?pmid=${encodeURIComponent(pmid)}`, {
-      credentials: "same-origin", headers: { "X-Evidence-Token": token },
-    });
-    if (!r || !response.ok) return r;
-    const fresh = (await response.json()).candidates[0];
-    if (fresh) {
-      const { position, _text, ...keep } = fresh;  // the local order and search text stay
-      Object.assign(r, keep);
-    }
+    if (!r) return r;
+    details.delete(pmid);
+    await loading.get(pmid)?.catch(() => {});  // a prefetch begun before the change is stale
+    let fresh;
+    try { fresh = await load(pmid); } catch (err) { return r; }
+    const { authors, abstract, highlight, cycle, cycle_status, reviewer, ...keep } = fresh;
+    Object.assign(r, keep);  // the list's rank, order and search text stay
     return r;
   }
 
@@ -368,10 +416,14 @@
       list.focus();  // the keys screen again at once
     });
   }
-  $("f-text").addEventListener("input", () => applyFilters(visible[current] && visible[current].pmid));
+  $("f-text").addEventListener("input", () => {
+    applyFilters(visible[current] && visible[current].pmid);
+    askServer();
+  });
 
   if (hasScores) $("f-order").querySelector('option[value="rank"]').textContent = "relevance";
   if (!open) document.querySelectorAll("#decide button").forEach((b) => { b.disabled = true; });
   applyFilters();
   list.focus();
+  performance.mark("evidence:first-record");  // the list and the first record are drawn (bench/web_bench.py)
 })();

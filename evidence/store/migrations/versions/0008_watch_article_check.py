@@ -6,7 +6,7 @@ triggers 0007 put on it) is not touched.
 Idempotent like 0007: a table already present is left alone.
 
 Revision ID: 0008_watch
-Revises: 0007
+Revises: 0008_facts
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008_watch"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,42 @@
+"""The renderers' shortcuts for big reports (issue #16) give exactly what they stand in for."""
+
+from __future__ import annotations
+
+import random
+import re
+import textwrap
+
+from evidence.report.markdown import esc
+from evidence.report.text import _cell, _wrap
+
+PIECES = ["a", "word", " ", "  ", "-", "\t", "\n", "\r", "\xa0", "\u3000", "\x1c", "é", "x" * 12, ".", "—"]
+
+
+def _texts(n: int, seed: int):  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 16))), rng
+
+
+def test_table_cells_wrap_as_textwrap_does():
+    for text, rng in _texts(20_000, 1):
+        width = rng.randint(1, 40)
+        assert _cell(text, width) == textwrap.wrap(text, width, break_on_hyphens=False), (text, width)
+
+
+def test_paragraphs_fill_as_textwrap_does():
+    for text, rng in _texts(5_000, 2):
+        text *= rng.randint(1, 12)
+        indent = rng.choice(["", "  ", "    - "])
+        flat = " ".join(text.split())
+        expected = textwrap.fill(flat, 100, initial_indent=indent, subsequent_indent=indent,
+                                 break_on_hyphens=False)  # fmt: skip
+        assert _wrap(text, indent) == expected, (text, indent)
+
+
+def test_markdown_escapes_as_the_regular_expression_did():
+    for text, _ in _texts(5_000, 3):
+        text += "\\`*_[]<>|#"[len(text) % 10]
+        flat = " ".join(text.split())
+        assert esc(text) == re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", flat)
+    assert esc(None) == "" and esc("a|b") == "a\\|b"
