@@ -21,6 +21,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,16 +83,17 @@ def synthetic_record(pmid: str) -> str:
     )
 
 
-def _serve(conn) -> None:  # type: ignore[no-untyped-def]
+def _serve(conn, synthesize: Callable[[str], str]) -> None:  # type: ignore[no-untyped-def]
     from fake_eutils.server import FakeEutils
 
     with FakeEutils() as fake:
-        fake.synthesize = synthetic_record
+        fake.synthesize = synthesize
         conn.send(fake.url)
         conn.recv()  # "stop"
         conn.send(
             {
                 "efetch": fake.count("efetch.fcgi"),
+                "esearch": fake.count("esearch.fcgi"),
                 "429": fake.count(status=429),
                 "max_rate": fake.max_rate_seen,
                 "violations": fake.rate_violations,
@@ -100,10 +102,16 @@ def _serve(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 class Server:
+    """The fake E-utilities server in its own process (forked: `synthesize` need not pickle),
+    so its CPU is not the measured client's; `stats()` stops it and returns its counts."""
+
+    def __init__(self, synthesize: Callable[[str], str] = synthetic_record) -> None:
+        self.synthesize = synthesize
+
     def __enter__(self) -> Server:
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.synthesize), daemon=True)
         self.proc.start()
         self.url = self.conn.recv()
         return self

@@ -472,15 +472,23 @@ class EntrezClient:
     def efetch_batch(
         self, pmids: Sequence[str], *, cached_only: bool = False
     ) -> tuple[list[Article], bool]:
+        return self.efetch_with(pmids, parse_efetch, cached_only=cached_only)
+
+    def efetch_with(
+        self, pmids: Sequence[str], parse: Callable[[bytes], T], *, cached_only: bool = False
+    ) -> tuple[T, bool]:
+        """One efetch (<= BATCH PMIDs) read by `parse`, which must raise ParseError on a body
+        that is not a PubMed article set (then it is retried and never cached). With
+        `cached_only`, only the cache answers (`_NotCached` when it cannot)."""
         params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
         method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
         if cached_only:
             url = self.settings.eutils_url + "efetch.fcgi"
-            hit = self._from_cache(method, url, self._params(params), parse_efetch)
+            hit = self._from_cache(method, url, self._params(params), parse)
             if hit is None:
                 raise _NotCached(f"{len(pmids)} PMIDs not in the cache")
             return hit[0], True
-        return self._call("efetch.fcgi", params, parse_efetch, method)
+        return self._call("efetch.fcgi", params, parse, method)
 
     # ------------------------------------------------------------ esearch
 

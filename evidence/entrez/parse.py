@@ -38,11 +38,12 @@ Conventions shared by both paths, so their records compare equal field by field:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lxml import etree
 
+from evidence.entrez.digest import record_digest
 from evidence.errors import EntrezError
 from evidence.records import Article
 
@@ -241,6 +242,30 @@ def parse_efetch(data: bytes) -> list[Article]:
 
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+
+
+def parse_efetch_changed(
+    data: bytes, known: Mapping[str, str]
+) -> tuple[dict[str, str], list[Article]]:
+    """Like `parse_efetch`, for a watch: every record's digest, and Article records only for
+    the records whose digest is not `known[pmid]` (unchanged records are digested, not read).
+
+    The body is parsed and checked as a whole all the same (a truncated or error body raises
+    `ParseError`); what is skipped is reading the fields of records already stored."""
+    root = _root(data)
+    records = [child for child in root if child.tag in _RECORD_TAGS]
+    raw = _raw_slices(data, root, records)
+    digests: dict[str, str] = {}
+    changed: list[Article] = []
+    for el, xml in zip(records, raw, strict=True):
+        pmid = clean_text(el.findtext("*/PMID")) or ""
+        xml = xml if xml is not None else etree.tostring(el, encoding="unicode")
+        digest = record_digest(xml)
+        digests[pmid] = digest
+        if known.get(pmid) != digest:
+            read = _journal_article if el.tag == "PubmedArticle" else _book_article
+            changed.append(read(el, xml))
+    return digests, changed
 
 
 def _raw_slices(

@@ -23,25 +23,30 @@ import getpass
 import hashlib
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from evidence.entrez.digest import record_digest
 from evidence.errors import EntrezError, EntrezUnavailable, EvidenceError, InputError, NotFound
 from evidence.flags.changes import LABELS, SEVERITY, Change, designs_changed, record_changes
 from evidence.records import Article
 from evidence.review.query import design_clause
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
+from evidence.store.checks import mark_checked
 
 if TYPE_CHECKING:  # the report imports last_watch: it must not pull in the HTTP stack
-    from evidence.entrez.client import EntrezClient, FetchResult
+    from evidence.entrez.client import EntrezClient
 from evidence.store.upsert import upsert
 
 Progress = Callable[[int, int], None]
@@ -49,6 +54,8 @@ HIGH_LEVEL = ("rct", "meta-analysis", "systematic-review", "guideline")
 FIRST_PMIDS = 5  # retmax of the new-evidence search: a count and a glimpse, not a review
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 _COMPARED = ("pmid", "title", "publication_types", "comments_corrections")
+PLAN_CHUNK = 20  # policies whose searches are planned in one read transaction
+FETCH_AHEAD = 2  # efetch answers in flight while the previous one is compared and stored
 
 
 @dataclass
@@ -126,13 +133,13 @@ def watch(
     with _bypass_cache(client):
         cites = _cites(engine, list(policies))
         _pmid_found_events(engine, result, cites)
-        stale = _stale(engine, cites, max_age_days)
+        stale, vouched = _stale(engine, cites, max_age_days)
         result.to_check = len(stale)
         searcher = _Searcher(engine, client, result, today) if search else None
         if searcher:
             searcher.start()
         try:
-            retag = _refetch(engine, client, result, stale, cites, progress)
+            retag = _refetch(engine, client, result, stale, vouched, cites, progress)
         finally:
             if searcher:
                 searcher.join()
@@ -192,19 +199,31 @@ def _cites(engine: Engine, policy_ids: list[str]) -> dict[str, list[Cite]]:
     return out
 
 
-def _stale(engine: Engine, cites: dict[str, list[Cite]], max_age_days: int) -> list[str]:
-    """Cited PMIDs with a stored copy fetched more than `max_age_days` ago (0: every one)."""
+def _stale(
+    engine: Engine, cites: dict[str, list[Cite]], max_age_days: int
+) -> tuple[list[str], dict[str, str]]:
+    """Cited PMIDs whose stored copy was last fetched or checked more than `max_age_days`
+    ago (0: every one), and the digests that still vouch for their stored copies (a digest
+    recorded before a later re-fetch by resolve vouches for nothing)."""
     cutoff = m.utcnow() - timedelta(days=max_age_days)
     pmids = sorted(cites)
     found: list[str] = []
+    vouched: dict[str, str] = {}
+    check = m.ArticleCheck
     with Session(engine) as session:
         for i in range(0, len(pmids), 500):
-            stmt = select(m.Article.pmid).where(
-                m.Article.pmid.in_(pmids[i : i + 500]),  # type: ignore[attr-defined]
-                m.Article.fetched_at <= cutoff,
+            stmt = (
+                select(m.Article.pmid, m.Article.fetched_at, check.digest, check.checked_at)
+                .outerjoin(check, check.pmid == m.Article.pmid)
+                .where(m.Article.pmid.in_(pmids[i : i + 500]))  # type: ignore[attr-defined]
             )
-            found.extend(session.execute(stmt).scalars())
-    return sorted(found, key=int)
+            for pmid, fetched_at, digest, checked_at in session.execute(stmt):
+                trusted = checked_at is not None and checked_at >= fetched_at
+                if (checked_at if trusted else fetched_at) <= cutoff:
+                    found.append(pmid)
+                if trusted:
+                    vouched[pmid] = digest
+    return sorted(found, key=int), vouched
 
 
 # ---------------------------------------------------------------- events
@@ -254,9 +273,68 @@ def _pmid_found_events(engine: Engine, result: WatchResult, cites: dict[str, lis
 
 
 def _old_records(session: Session, pmids: list[str]) -> dict[str, dict[str, Any]]:
-    columns = [getattr(m.Article, name) for name in _COMPARED]
-    stmt = select(*columns).where(m.Article.pmid.in_(pmids))  # type: ignore[attr-defined]
-    return {row.pmid: dict(zip(_COMPARED, row, strict=True)) for row in session.execute(stmt)}
+    names = (*_COMPARED, "raw_xml")
+    columns = [getattr(m.Article, name) for name in names]
+    old: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(pmids), 500):
+        stmt = select(*columns).where(m.Article.pmid.in_(pmids[i : i + 500]))  # type: ignore[attr-defined]
+        old.update((row.pmid, dict(zip(names, row, strict=True))) for row in session.execute(stmt))
+    return old
+
+
+@dataclass
+class _Answer:
+    """One efetch batch as the watch reads it: every returned record's digest, and the
+    records whose digest no stored check vouches for, read in full."""
+
+    digests: dict[str, str]
+    articles: dict[str, Article]
+
+
+def _known(engine: Engine, batch: list[str], vouched: dict[str, str]) -> dict[str, str]:
+    """The digests a batch's answer is compared with: the checks', else (a record no check
+    vouches for yet: the first watch) the digest of the stored raw XML. Read in the calling
+    thread, before the request goes: the batches' requests leave in order."""
+    known = {p: vouched[p] for p in batch if p in vouched}
+    known.update(_stored_digests(engine, [p for p in batch if p not in known]))
+    return known
+
+
+def _fetch(client: EntrezClient, batch: list[str], known: dict[str, str]) -> _Answer:
+    """One efetch; unchanged records are digested, not read. PMIDs left out are compared
+    with None (vanished) without the text-mode efetch resolve asks why (the event says
+    "deleted or merged" either way)."""
+    from evidence.entrez.parse import parse_efetch_changed
+
+    (digests, articles), _ = client.efetch_with(
+        batch, lambda data: parse_efetch_changed(data, known))
+    return _Answer(digests, {a.pmid: a for a in articles})
+
+
+def _stored_digests(engine: Engine, pmids: list[str]) -> dict[str, str]:
+    """The digests of the stored copies' raw XML (read, not rewritten: reading is cheap)."""
+    if not pmids:
+        return {}
+    stmt = select(m.Article.pmid, m.Article.raw_xml).where(
+        m.Article.pmid.in_(pmids), m.Article.raw_xml.is_not(None))  # type: ignore[attr-defined,union-attr]  # fmt: skip
+    with Session(engine) as session:
+        return {p: record_digest(raw) for p, raw in session.execute(stmt)}
+
+
+def _in_background(fn: Callable[[], _Answer]) -> Future[_Answer]:
+    """Run one fetch in a daemon thread (not a pool: Ctrl-C must not wait for a backoff)."""
+    future: Future[_Answer] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn())
+        except BaseException as exc:  # handed to the waiting thread
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="watch-efetch", daemon=True).start()
+    return future
 
 
 def _refetch(
@@ -264,70 +342,92 @@ def _refetch(
     client: EntrezClient,
     result: WatchResult,
     stale: list[str],
+    vouched: dict[str, str],
     cites: dict[str, list[Cite]],
     progress: Progress | None,
 ) -> set[str]:
-    """Fetch, compare and store batch by batch; returns the policies to retag."""
+    """Fetch, compare and store batch by batch, FETCH_AHEAD requests in flight while the
+    previous answer is compared and stored (the client's limiter paces the sends); a batch
+    that failed is asked once more at the end. Returns the policies to retag."""
     from evidence.entrez.client import BATCH
-    from evidence.services.resolve import _fetch_in_flight
 
-    batches = [stale[i : i + BATCH] for i in range(0, len(stale), BATCH)]
-    done: set[str] = set()
+    batches = deque(stale[i : i + BATCH] for i in range(0, len(stale), BATCH))
+    pending: deque[tuple[list[str], Future[_Answer]]] = deque()
+    failed: list[list[str]] = []
     retag: set[str] = set()
-    lock = threading.Lock()
+    done: set[str] = set()
 
-    def saved(batch: list[str], fetched: FetchResult) -> None:
-        retag.update(_save_batch(engine, result.run_id, batch, fetched, cites))
-        with lock:
-            done.update(batch)
-            result.checked = len(done)
+    def saved(batch: list[str], answer: _Answer) -> None:
+        retag.update(_save_batch(engine, result.run_id, batch, answer, cites))
+        done.update(batch)
+        result.checked = len(done)
         if progress:
-            progress(len(done), len(stale))
+            progress(result.checked, len(stale))
 
     if progress:
         progress(0, len(stale))
     try:
-        failed = _fetch_in_flight(client, batches, saved)
+        while batches or pending:
+            while batches and len(pending) < FETCH_AHEAD:
+                batch = batches.popleft()
+                known = _known(engine, batch, vouched)
+                pending.append((batch, _in_background(partial(_fetch, client, batch, known))))
+            batch, future = pending.popleft()
+            try:
+                saved(batch, future.result())
+            except EntrezUnavailable:
+                raise
+            except EntrezError:
+                failed.append(batch)
         for batch in failed:  # a second pass, one at a time, as resolve does
             try:
-                saved(batch, client.fetch_articles(batch))
+                saved(batch, _fetch(client, batch, _known(engine, batch, vouched)))
             except EntrezUnavailable:
                 raise
             except EntrezError as exc:
                 result.unreachable = result.unreachable or str(exc)
     except EntrezUnavailable as exc:
         result.unreachable = str(exc)
+    except KeyboardInterrupt:
+        client.cancel()  # the fetches in flight stop at their next send or sleep
+        raise
     result.not_checked = [p for p in stale if p not in done]
     return retag
 
 
 def _save_batch(
-    engine: Engine, run_id: int, batch: list[str], fetched: FetchResult,
-    cites: dict[str, list[Cite]],
+    engine: Engine, run_id: int, batch: list[str], answer: _Answer, cites: dict[str, list[Cite]],
 ) -> set[str]:  # fmt: skip
-    """One transaction: the batch's new copies stored, its changes recorded as events."""
-    new = {a.pmid: a for a in fetched.articles}
+    """One transaction: a record whose digest matches the stored copy's costs one narrow
+    `articlecheck` row; a changed one is compared, rewritten and its changes stored as events."""
     now = m.utcnow()
-    retag: set[str] = set()
+    unread = [p for p in batch if p in answer.digests and p not in answer.articles]
 
-    def work(session: Session) -> None:
-        old = _old_records(session, batch)
+    def work(session: Session) -> set[str]:
+        checks = [{"pmid": p, "digest": answer.digests[p], "checked_at": now} for p in unread]
+        old = _old_records(session, [p for p in batch if p not in answer.digests
+                                     or p in answer.articles])  # fmt: skip
+        rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
-        for pmid in batch:
-            if pmid not in old:
-                continue
-            record = new.get(pmid)
-            changes = record_changes(old[pmid], _compared(record) if record else None)
+        retag: set[str] = set()
+        for pmid, before in old.items():
+            record, raw = answer.articles.get(pmid), before.pop("raw_xml")
+            if record is not None:
+                checks.append({"pmid": pmid, "digest": answer.digests[pmid], "checked_at": now})
+                if raw is not None and record_digest(raw) == answer.digests[pmid]:
+                    continue  # the stored copy is PubMed's record as it is now
+                rows.append({**vars(record), "fetched_at": now})
+            changes = record_changes(before, _compared(record) if record else None)
             for change in changes:
                 events += _event_rows(run_id, pmid, change, cites.get(pmid, []))
             if designs_changed(changes):
                 retag.update(c.policy_id for c in cites.get(pmid, []))
-        rows = [{**vars(a), "fetched_at": now} for a in new.values() if a.pmid in old]
         upsert(session, m.Article, rows, ["pmid"])
+        mark_checked(session, checks)
         _insert_events(session, events)
+        return retag
 
-    in_transaction(engine, work)
-    return retag
+    return in_transaction(engine, work)
 
 
 def _compared(a: Article) -> dict[str, Any]:
@@ -363,10 +463,9 @@ class _Searcher(threading.Thread):
                                         if p not in self.result.new_evidence]  # fmt: skip
 
     def _run(self) -> None:
-        plans = _search_plans(self.engine, list(self.result.policies))
         pending: list[dict[str, Any]] = []
         stopped: str | None = None
-        for pid, plan in plans.items():
+        for pid, plan in _search_plans(self.engine, list(self.result.policies)):
             if plan["problem"] is None:
                 if stopped is None:
                     stopped = self._search(plan)
@@ -410,28 +509,35 @@ def _row(plan: dict[str, Any]) -> dict[str, Any]:
         "pmids": plan.get("pmids") or [], "checked_at": m.utcnow()}  # fmt: skip
 
 
-def _search_plans(engine: Engine, policy_ids: list[str]) -> dict[str, dict[str, Any]]:
+def _search_plans(
+    engine: Engine, policy_ids: list[str], chunk: int = PLAN_CHUNK
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Per policy: its query with the high-level filter, the date to search from, and what
-    the previous watch counted."""
+    the previous watch counted. Made a few at a time as the searches go, so the first search
+    is sent at once (deriving 1,000 queries first left the limiter's slots idle), each chunk
+    in a short read transaction (a long one would keep SQLite's WAL from checkpointing)."""
     from evidence.services.review import derive_query
 
     previous = _previous_counts(engine, policy_ids)
-    plans: dict[str, dict[str, Any]] = {}
-    with Session(engine) as session:
-        for pid in policy_ids:
-            policy = session.get(m.Policy, pid)
-            assert policy is not None
-            plan: dict[str, Any] = {"since": policy.last_reviewed or policy.effective_date,
-                                    "query": None, "problem": None, "previous": previous.get(pid)}  # fmt: skip
-            try:
-                plan["query"] = policy.search_query or derive_query(session, policy)
-                plan["term"] = f"({plan['query']}) AND ({design_clause(HIGH_LEVEL)})"
-            except EvidenceError as exc:
-                plan["problem"] = f"no search: {exc}"
-            if plan["since"] is None and plan["problem"] is None:
-                plan["problem"] = "no search: the policy has no last-reviewed or effective date"
-            plans[pid] = plan
-    return plans
+    for i in range(0, len(policy_ids), chunk):
+        plans: list[tuple[str, dict[str, Any]]] = []
+        with Session(engine) as session:
+            stmt = select(m.Policy).where(m.Policy.id.in_(policy_ids[i : i + chunk]))  # type: ignore[attr-defined]
+            policies = {p.id: p for p in session.execute(stmt).scalars()}
+            for pid in policy_ids[i : i + chunk]:
+                policy = policies[pid]
+                plan: dict[str, Any] = {"since": policy.last_reviewed or policy.effective_date,
+                                        "query": None, "problem": None,
+                                        "previous": previous.get(pid)}  # fmt: skip
+                try:
+                    plan["query"] = policy.search_query or derive_query(session, policy)
+                    plan["term"] = f"({plan['query']}) AND ({design_clause(HIGH_LEVEL)})"
+                except EvidenceError as exc:
+                    plan["problem"] = f"no search: {exc}"
+                if plan["since"] is None and plan["problem"] is None:
+                    plan["problem"] = "no search: the policy has no last-reviewed or effective date"
+                plans.append((pid, plan))
+        yield from plans
 
 
 def _previous_counts(engine: Engine, policy_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -445,9 +551,10 @@ def _previous_counts(engine: Engine, policy_ids: list[str]) -> dict[str, dict[st
     stmt = select(m.PolicyWatch.policy_id, m.PolicyWatch.count, m.PolicyWatch.since).join(
         latest, latest.c.id == m.PolicyWatch.id
     )
+    wanted = set(policy_ids)
     with Session(engine) as session:
         return {pid: {"count": n, "since": since} for pid, n, since in session.execute(stmt)
-                if pid in set(policy_ids)}  # fmt: skip
+                if pid in wanted}  # fmt: skip
 
 
 def _save_searches(engine: Engine, result: WatchResult, rows: list[dict[str, Any]]) -> None:

@@ -173,6 +173,18 @@ class ArticleMark(SQLModel, table=True):
     erratum: bool = False  # Published Erratum / ErratumIn
 
 
+class ArticleCheck(SQLModel, table=True):
+    """When `evidence watch` last compared a stored record with PubMed's, and a digest of the
+    record's XML as PubMed sent it then. A narrow table beside `article`, so that a record
+    that has not changed costs the watch one small row write instead of rewriting the wide
+    article row (~26 KB of raw XML). The digest vouches for the stored copy only while
+    `checked_at >= article.fetched_at` (a later resolve may have replaced the copy)."""
+
+    pmid: str = Field(primary_key=True, max_length=20)
+    digest: str = Field(max_length=64)
+    checked_at: datetime = Field(default_factory=utcnow)
+
+
 class ArticleFacts(SQLModel, table=True):
     """An article's abstract facts (`evidence.extract.stored.article_facts`), computed by
     `evidence tag` for trials and syntheses so the report need not re-read every abstract.

@@ -142,9 +142,12 @@ def article_facts(reader: Reader, pmids: Sequence[str]) -> dict[str, dict[str, A
 
 @_query(["1", "2"])
 def last_fetched(reader: Reader, pmids: Sequence[str]) -> datetime | None:
-    """When the newest of these records was fetched from PubMed."""
-    rows = reader.chunked("SELECT max(fetched_at) FROM article WHERE pmid IN ({ids})", pmids)
-    found = [as_datetime(r[0]) for r in rows if r[0] is not None]
+    """When PubMed was last asked about these records: the newest fetch, or the newest watch
+    check (a watch that finds a record unchanged records the check, not a new fetch)."""
+    found = []
+    for sql in ("SELECT max(fetched_at) FROM article WHERE pmid IN ({ids})",
+                "SELECT max(checked_at) FROM articlecheck WHERE pmid IN ({ids})"):  # fmt: skip
+        found += [as_datetime(r[0]) for r in reader.chunked(sql, pmids) if r[0] is not None]
     return max(found) if found else None  # type: ignore[type-var]
 
 
