@@ -290,3 +290,16 @@ def test_a_word_97_file_is_refused_in_one_line(cli, tmp_path):
     assert result.stderr.strip() == (
         "Error: old.doc: a Word 97-2003 (.doc) or other OLE file; save it as PDF, DOCX or plain text"
     )
+
+
+def test_a_long_list_of_warnings_is_cut_short_on_the_terminal_but_whole_in_json(cli, tmp_path):
+    refs = "\n".join(f"{i}. Author{i} A. A study of thing {i}. Journal {i}. 2001;{i}:1-9." for i in range(1, 41))
+    doc = tmp_path / "many.txt"
+    doc.write_text(f"Many Warnings Policy\n\nPolicy\nNot medically necessary.\n\nReferences\n{refs}\n")
+    result = cli("policy", "add", str(doc), "--id", "many", "--json")
+    assert result.exit_code == 0, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("Warning:")]
+    everything = json.loads(result.stdout)["warnings"]
+    assert len(everything) > 21
+    assert len(lines) == 21 and lines[-1].startswith(f"Warning: ... and {len(everything) - 20} more")
+    assert "evidence policy show many" in lines[-1]

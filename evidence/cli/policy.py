@@ -13,6 +13,9 @@ from evidence.cli.base import JsonFlag, new_app, open_engine, read_store, settin
 app = new_app("Add policy documents to the store and look at them.")
 
 
+SHOWN_WARNINGS = 20  # a 5,000-reference list would otherwise print thousands of lines
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -47,8 +50,13 @@ def add(
         open_engine(ctx), data, source, policy_id=policy_id, title=title, parsed=parsed
     )
     p = result.policy
-    for w in result.warnings:
+    for w in result.warnings[:SHOWN_WARNINGS]:
         console.warn(w)
+    if len(result.warnings) > SHOWN_WARNINGS:
+        more = len(result.warnings) - SHOWN_WARNINGS
+        console.warn(
+            f"... and {more:,} more; 'evidence policy show {p.id}' lists each reference's warnings"
+        )
     if result.id_changed_from is not None:
         console.say(
             f"The id {result.id_changed_from[:100]!r} has characters other than letters, digits, "

@@ -213,6 +213,7 @@ def _save_revision(
     session: Session, pid: str, revision: int, doc: PolicyDocument, digest: str, source: str
 ) -> None:
     from evidence.store import models as m
+    from evidence.store.upsert import insert_rows
 
     session.add(
         m.PolicyRevision(
@@ -223,10 +224,12 @@ def _save_revision(
         session.add(m.Statement(policy_id=pid, revision=revision, **asdict(s)))
     for c in doc.codes:
         session.add(m.BillingCode(policy_id=pid, revision=revision, **asdict(c)))
+    rows = []
     for c in doc.references:
         row = asdict(c)
-        row["authors"], row["warnings"] = list(c.authors), list(c.warnings)
-        session.add(m.Reference(policy_id=pid, revision=revision, **row))
+        row.update(policy_id=pid, revision=revision, authors=list(c.authors), warnings=list(c.warnings))
+        rows.append(row)
+    insert_rows(session, m.Reference, rows)
 
 
 # ---------------------------------------------------------------- reading

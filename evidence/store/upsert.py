@@ -63,6 +63,19 @@ def _full_row(model_cls: Any, table: Any, row: Mapping[str, Any]) -> dict[str, A
     return full
 
 
+def insert_rows(session: Session, model_cls: Any, rows: Iterable[Mapping[str, Any]]) -> int:
+    """INSERT new rows in one executemany, each with the model's defaults (`_full_row`):
+    what `session.add` of a model per row would store, without building thousands of models
+    (a 5,000-reference policy spent 3 s of its `policy add` doing that). The session's pending
+    objects are flushed first, so rows may point at them. Returns the number of rows."""
+    table = model_cls.__table__
+    full = [_full_row(model_cls, table, r) for r in rows]
+    if full:
+        session.flush()
+        session.execute(table.insert(), full)
+    return len(full)
+
+
 def upsert(
     session: Session,
     model_cls: Any,
