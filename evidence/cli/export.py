@@ -12,9 +12,9 @@ from evidence.cli.base import (
     PolicyArgument,
     PolicyOption,
     chosen_policy,
-    open_engine,
     output_format,
     plural,
+    read_store,
 )
 
 
@@ -53,7 +53,7 @@ def export(
 
     policy_id = chosen_policy(policy, policy_option, required=True)
     name = format_name(output_format(fmt, output, SUFFIXES, "ris"))
-    text, count = export_policy(open_engine(ctx), policy_id, name, include_candidates, bom=not no_bom)
+    text, count = export_policy(read_store(ctx), policy_id, name, include_candidates, bom=not no_bom)
     if output == "-":
         if text:
             console.emit_text(text)

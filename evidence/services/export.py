@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import defer
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from evidence.export import format_name, render, writer_for
 from evidence.export.entry import Author, ExportEntry, printable_pages
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
-from evidence.services.policy import current_references, get_policy, subject_of
-from evidence.store import models as m
+from evidence.services.policy import find_policy, subject_of
+from evidence.store import queries as q
+from evidence.store.read import CHUNK, Reader, reading
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+Row = dict[str, Any]
 
 # Article-level corrections that a reader of the bibliography must not miss.
 _CORRECTION_FLAGS = {
@@ -33,27 +35,49 @@ _CORRECTION_FLAGS = {
 
 
 def gather_entries(
-    engine: Engine, policy_id: str, include_candidates: bool = False
+    engine: Engine | Reader | str, policy_id: str, include_candidates: bool = False
 ) -> list[ExportEntry]:
-    """The policy's current references (and, on request, its current cycle's candidates)."""
-    with Session(engine) as session:
-        policy = get_policy(session, policy_id)
-        refs = current_references(session, policy)
-        candidates = _current_candidates(session, policy.id) if include_candidates else []
-        pmids = {p for r in refs if (p := r.pmid or r.matched_pmid)} | {c.pmid for c in candidates}
-        subjects = [subject_of(r) for r in refs] + [f"pmid:{c.pmid}" for c in candidates]
-        articles = _by_key(session, m.Article, m.Article.pmid, pmids, "pmid")
-        tags = _by_key(session, m.DesignTag, m.DesignTag.subject, subjects, "subject")
-        flags = _citation_flags(session, [r.id for r in refs if r.id is not None])
-        entries = [
-            _reference_entry(r, articles.get(_pmid(r)), tags.get(subject_of(r)), flags.get(r.id))
-            for r in refs
-        ]
+    """The policy's current references (and, on request, its current cycle's candidates).
+
+    Read through the lean layer a chunk of references at a time, with only the columns an
+    export writes: the articles, tags and flags of one chunk are dropped once its entries are
+    built, so a 10,000-reference policy never holds every PubMed record at once (issue #16)."""
+    with reading(engine) as reader:
+        policy = find_policy(reader, policy_id)
+        refs = q.export_references(reader, policy["id"], policy["revision"])
+        entries: list[ExportEntry] = []
+        for i in range(0, len(refs), CHUNK):
+            entries += _reference_entries(reader, refs[i : i + CHUNK])
         entries = _with_superseded(entries)
-        start = max((r.number for r in refs), default=0)
-        for i, c in enumerate(candidates, start=start + 1):
-            entries.append(_candidate_entry(i, c, articles.get(c.pmid), tags.get(f"pmid:{c.pmid}")))
+        if include_candidates:
+            number = max((r["number"] for r in refs), default=0)
+            candidates = q.current_candidates(reader, policy["id"])
+            for i in range(0, len(candidates), CHUNK):
+                chunk = candidates[i : i + CHUNK]
+                entries += _candidate_entries(reader, chunk, number + 1 + i)
         return entries
+
+
+def _reference_entries(reader: Reader, refs: list[Row]) -> list[ExportEntry]:
+    articles = q.articles(reader, [p for r in refs if (p := _pmid(r))], q.EXPORT_ARTICLE_COLUMNS)
+    tags = q.design_tags(reader, [subject_of(r) for r in refs])
+    flags: dict[int, list[str]] = {}
+    for ref_id, kind, _ in q.citation_flags(reader, [r["id"] for r in refs]):
+        flags.setdefault(ref_id, []).append(kind)
+    return [
+        _reference_entry(r, articles.get(_pmid(r)), tags.get(subject_of(r)), flags.get(r["id"]))
+        for r in refs
+    ]
+
+
+def _candidate_entries(reader: Reader, candidates: list[Row], first: int) -> list[ExportEntry]:
+    pmids = [c["pmid"] for c in candidates]
+    articles = q.articles(reader, pmids, q.EXPORT_ARTICLE_COLUMNS)
+    tags = q.design_tags(reader, [f"pmid:{p}" for p in pmids])
+    return [
+        _candidate_entry(n, c, articles.get(c["pmid"]), tags.get(f"pmid:{c['pmid']}"))
+        for n, c in enumerate(candidates, start=first)
+    ]
 
 
 def _with_superseded(entries: list[ExportEntry]) -> list[ExportEntry]:
@@ -72,7 +96,7 @@ def _with_superseded(entries: list[ExportEntry]) -> list[ExportEntry]:
 
 
 def export_policy(
-    engine: Engine, policy_id: str, fmt: str, include_candidates: bool = False, bom: bool = True
+    engine: Engine | Reader | str, policy_id: str, fmt: str, include_candidates: bool = False, bom: bool = True
 ) -> tuple[str, int]:
     """The export's text and the number of entries in it.
 
@@ -86,147 +110,100 @@ def export_policy(
     return text, len(entries)
 
 
-# ---------------------------------------------------------------- reading the store
-
-
-_CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
-
-
-def _by_key(session: Session, model: Any, column: Any, keys: Any, attr: str) -> dict[str, Any]:
-    """Rows whose `column` is one of `keys`, a few hundred ids per query.
-
-    An Article's raw XML and abstract sections are never read here: deferring them keeps an
-    export of a 10,000-reference policy from decoding a quarter of a gigabyte it throws away."""
-    keys = sorted(set(keys))
-    out: dict[str, Any] = {}
-    for start in range(0, len(keys), _CHUNK):
-        stmt = select(model).where(column.in_(keys[start : start + _CHUNK]))
-        if model is m.Article:
-            stmt = stmt.options(defer(m.Article.raw_xml), defer(m.Article.abstract_sections))  # type: ignore[arg-type]
-        out.update((getattr(row, attr), row) for row in session.exec(stmt))
-    return out
-
-
-def _citation_flags(session: Session, ref_ids: list[int]) -> dict[int | None, list[str]]:
-    out: dict[int | None, list[str]] = {}
-    if not ref_ids:
-        return out
-    for start in range(0, len(ref_ids), _CHUNK):
-        chunk = ref_ids[start : start + _CHUNK]
-        stmt = select(m.CitationFlag.reference_id, m.CitationFlag.kind).where(
-            m.CitationFlag.reference_id.in_(chunk)  # type: ignore[attr-defined]
-        )
-        for reference_id, kind in session.exec(stmt):
-            out.setdefault(reference_id, []).append(kind)
-    return out
-
-
-def _current_candidates(session: Session, policy_id: str) -> list[m.Candidate]:
-    cycle = session.exec(
-        select(m.ReviewCycle)
-        .where(m.ReviewCycle.policy_id == policy_id)
-        .order_by(m.ReviewCycle.number.desc())  # type: ignore[attr-defined]
-    ).first()
-    if cycle is None:
-        return []
-    rows = session.exec(select(m.Candidate).where(m.Candidate.cycle_id == cycle.id)).all()
-    return sorted(rows, key=lambda c: (len(c.pmid), c.pmid))
-
-
 # ---------------------------------------------------------------- building entries
 
 
-def _pmid(ref: m.Reference) -> str:
+def _pmid(ref: Row) -> str:
     """The PMID the policy cites, else the one the citation matcher found."""
-    return ref.pmid or ref.matched_pmid or ""
+    return ref["pmid"] or ref["matched_pmid"] or ""
 
 
 def _reference_entry(
-    ref: m.Reference, article: m.Article | None, tag: m.DesignTag | None, flags: list[str] | None
+    ref: Row, article: Row | None, tag: Row | None, flags: list[str] | None
 ) -> ExportEntry:
     flags = flags or []
-    common = dict(number=ref.number, role=ref.role, citation=ref.raw, nct=ref.nct,
+    common = dict(number=ref["number"], role=ref["role"], citation=ref["raw"], nct=ref["nct"],
                   **_tag_fields(tag))
     if article is not None:
-        notes = () if ref.pmid else (
-            f"PMID found by matching the citation ({ref.match_status or 'matched'}); "
+        notes = () if ref["pmid"] else (
+            f"PMID found by matching the citation ({ref['match_status'] or 'matched'}); "
             f"the policy cites no PMID",)
         return _from_article(article, flags=_flags(flags, article), extra_notes=notes, **common)
     return ExportEntry(
         resolved=False,
-        kind=ref.kind if ref.kind in ("book", "report", "web") else "article",
-        authors=tuple(author_from_citation(a) for a in ref.authors),
-        et_al=ref.et_al,
-        title=ref.title,
-        journal=ref.journal,
-        journal_abbrev=ref.journal_abbrev or ref.journal,  # policies cite journals by their abbreviation
-        publisher=ref.publisher,
-        place=ref.place,
-        web_url=ref.url,
-        year=ref.year,
-        month=ref.month,
-        day=ref.day,
-        volume=ref.volume,
-        issue=ref.issue,
-        pages=printable_pages(ref.pages),
+        kind=ref["kind"] if ref["kind"] in ("book", "report", "web") else "article",
+        authors=tuple(author_from_citation(a) for a in ref["authors"]),
+        et_al=ref["et_al"],
+        title=ref["title"],
+        journal=ref["journal"],
+        journal_abbrev=ref["journal_abbrev"] or ref["journal"],  # policies cite journals by their abbreviation
+        publisher=ref["publisher"],
+        place=ref["place"],
+        web_url=ref["url"],
+        year=ref["year"],
+        month=ref["month"],
+        day=ref["day"],
+        volume=ref["volume"],
+        issue=ref["issue"],
+        pages=printable_pages(ref["pages"]),
         pmid=_pmid(ref) or None,
-        doi=ref.doi,
-        pmcid=ref.pmcid,
+        doi=ref["doi"],
+        pmcid=ref["pmcid"],
         flags=_flags(flags, None),
         **common,
     )
 
 
 def _candidate_entry(
-    number: int, cand: m.Candidate, article: m.Article | None, tag: m.DesignTag | None
+    number: int, cand: Row, article: Row | None, tag: Row | None
 ) -> ExportEntry:
     common: dict[str, Any] = dict(
-        number=number, source="candidate", decision=cand.decision,
-        reason="; ".join(x for x in (cand.reason, cand.reason_text) if x) or None,
+        number=number, source="candidate", decision=cand["decision"],
+        reason="; ".join(x for x in (cand["reason"], cand["reason_text"]) if x) or None,
         **_tag_fields(tag),
     )
     if article is not None:
         return _from_article(article, flags=_flags([], article), **common)
-    return ExportEntry(resolved=False, pmid=cand.pmid, **common)
+    return ExportEntry(resolved=False, pmid=cand["pmid"], **common)
 
 
-def _tag_fields(tag: m.DesignTag | None) -> dict[str, Any]:
-    return {"design": tag.design, "level": tag.level} if tag else {}
+def _tag_fields(tag: Row | None) -> dict[str, Any]:
+    return {"design": tag["design"], "level": tag["level"]} if tag else {}
 
 
-def _from_article(a: m.Article, **fields: Any) -> ExportEntry:
+def _from_article(a: Row, **fields: Any) -> ExportEntry:
     return ExportEntry(
         resolved=True,
-        kind="book" if a.is_book else "article",
-        authors=tuple(author_from_record(x) for x in a.authors),
-        title=a.title,
-        journal=a.journal,
-        journal_abbrev=a.journal_iso,
-        year=a.year,
-        month=a.month,
-        day=a.day,
-        volume=a.volume,
-        issue=a.issue,
-        pages=printable_pages(a.pages),
-        pmid=a.pmid,
-        doi=a.doi,
-        pmcid=a.pmcid,
-        abstract=a.abstract,
-        language=a.language,
-        citation_status=a.citation_status,
-        publication_status=a.publication_status,
-        publication_types=tuple(p["name"] for p in a.publication_types if p.get("name")),
-        mesh=tuple(x["descriptor"] for x in a.mesh if x.get("descriptor")),
+        kind="book" if a["is_book"] else "article",
+        authors=tuple(author_from_record(x) for x in a["authors"]),
+        title=a["title"],
+        journal=a["journal"],
+        journal_abbrev=a["journal_iso"],
+        year=a["year"],
+        month=a["month"],
+        day=a["day"],
+        volume=a["volume"],
+        issue=a["issue"],
+        pages=printable_pages(a["pages"]),
+        pmid=a["pmid"],
+        doi=a["doi"],
+        pmcid=a["pmcid"],
+        abstract=a["abstract"],
+        language=a["language"],
+        citation_status=a["citation_status"],
+        publication_status=a["publication_status"],
+        publication_types=tuple(p["name"] for p in a["publication_types"] if p.get("name")),
+        mesh=tuple(x["descriptor"] for x in a["mesh"] if x.get("descriptor")),
         **fields,
     )
 
 
-def _flags(citation_flags: list[str], article: m.Article | None) -> tuple[str, ...]:
+def _flags(citation_flags: list[str], article: Row | None) -> tuple[str, ...]:
     found = set(citation_flags)
     if article is not None:
-        if any(p.get("name") == "Retracted Publication" for p in article.publication_types):
+        if any(p.get("name") == "Retracted Publication" for p in article["publication_types"]):
             found.add("retracted")
-        for c in article.comments_corrections:
+        for c in article["comments_corrections"]:
             if c.get("ref_type") in _CORRECTION_FLAGS:
                 found.add(_CORRECTION_FLAGS[c["ref_type"]])
     return tuple(sorted(found))

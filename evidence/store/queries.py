@@ -166,6 +166,42 @@ def citation_flags(reader: Reader, reference_ids: Sequence[int]) -> list[tuple[i
     return [(ref, kind, detail) for ref, kind, detail, _ in rows]
 
 
+# ---------------------------------------------------------------- export
+
+EXPORT_REFERENCE_COLUMNS = (
+    "id", "number", "role", "raw", "nct", "pmid", "matched_pmid", "match_status", "kind",
+    "authors", "et_al", "title", "journal", "journal_abbrev", "publisher", "place", "url",
+    "year", "month", "day", "volume", "issue", "pages", "doi", "pmcid",
+)  # fmt: skip
+#: the Article columns an export writes: never raw_xml or abstract_sections
+EXPORT_ARTICLE_COLUMNS = (
+    "pmid", "is_book", "authors", "title", "journal", "journal_iso", "year", "month", "day",
+    "volume", "issue", "pages", "doi", "pmcid", "abstract", "language", "citation_status",
+    "publication_status", "publication_types", "mesh", "comments_corrections",
+)  # fmt: skip
+
+
+@_query("p1", 1)
+def export_references(reader: Reader, policy_id: str, revision: int) -> list[dict[str, Any]]:
+    """A revision's references with only the columns `evidence export` writes, in order."""
+    sql = (f"SELECT {', '.join(EXPORT_REFERENCE_COLUMNS)} FROM reference "
+           "WHERE policy_id = ? AND revision = ? ORDER BY number")  # fmt: skip
+    rows = reader.rows(sql, (policy_id, revision))
+    return _dicts(EXPORT_REFERENCE_COLUMNS, rows, {"authors": as_json, "et_al": as_bool})
+
+
+@_query("p1")
+def current_candidates(reader: Reader, policy_id: str) -> list[dict[str, Any]]:
+    """The candidates of the policy's latest review cycle (pmid, decision, reasons), ordered
+    as PMIDs are (shorter first)."""
+    names = ("pmid", "decision", "reason", "reason_text")
+    sql = (f"SELECT {', '.join('c.' + n for n in names)} FROM candidate c "
+           "WHERE c.cycle_id = (SELECT id FROM reviewcycle WHERE policy_id = ? "
+           "ORDER BY number DESC LIMIT 1)")  # fmt: skip
+    rows = _dicts(names, reader.rows(sql, (policy_id,)), {})
+    return sorted(rows, key=lambda c: (len(c["pmid"]), c["pmid"]))
+
+
 # ---------------------------------------------------------------- trials, watch, review cycles
 
 TRIAL_COLUMNS = (
