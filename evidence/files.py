@@ -16,10 +16,13 @@ What `-o PATH` does depends on what is at PATH:
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from evidence.errors import InputError
 
@@ -39,15 +42,34 @@ def _real_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _write_in_place(target: Path, data: bytes, shown: str) -> None:
+#: what `write_output` writes: text (UTF-8 encoded), bytes, or a function that writes text to
+#: the stream it is given, so a big export goes out as it is formatted, never whole in memory
+Data = str | bytes | Callable[[TextIO], None]
+
+
+def _put(fh: BinaryIO, data: Data) -> None:
+    if isinstance(data, bytes):
+        fh.write(data)
+    elif isinstance(data, str):
+        fh.write(data.encode("utf-8"))
+    else:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        try:
+            data(text)
+            text.flush()
+        finally:
+            text.detach()
+
+
+def _write_in_place(target: Path, data: Data, shown: str) -> None:
     try:
         with open(target, "wb") as fh:  # a device or FIFO: no temporary file, no rename
-            fh.write(data)
+            _put(fh, data)
     except OSError as exc:
         raise InputError(f"cannot write {shown}: {exc.strerror}") from None
 
 
-def _write_replacing(target: Path, data: bytes, shown: str) -> None:
+def _write_replacing(target: Path, data: Data, shown: str) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {shown}: no such folder {folder}")
@@ -57,7 +79,7 @@ def _write_replacing(target: Path, data: bytes, shown: str) -> None:
         raise InputError(f"cannot write {shown}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            _put(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _file_mode(target))
@@ -69,10 +91,11 @@ def _write_replacing(target: Path, data: bytes, shown: str) -> None:
         raise
 
 
-def write_output(path: str | Path, data: str | bytes, force: bool = False) -> Path:
-    """Write `data` (text is UTF-8 encoded) to `path` by the rules above; return the path."""
+def write_output(path: str | Path, data: Data, force: bool = False) -> Path:
+    """Write `data` (text is UTF-8 encoded; a function is handed a UTF-8 text stream, with no
+    newline translation) to `path` by the rules above; return the path."""
     shown = str(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = data
     target = _real_target(Path(path))
     try:
         mode = target.stat().st_mode

@@ -49,14 +49,16 @@ def export(
     """
     from evidence.export import SUFFIXES, format_name
     from evidence.files import write_output
-    from evidence.services.export import export_policy
+    from evidence.services.export import export_policy, prepare_export
 
     policy_id = chosen_policy(policy, policy_option, required=True)
     name = format_name(output_format(fmt, output, SUFFIXES, "ris"))
-    text, count = export_policy(read_store(ctx), policy_id, name, include_candidates, bom=not no_bom)
+    store = read_store(ctx)
     if output == "-":
+        text, _ = export_policy(store, policy_id, name, include_candidates, bom=not no_bom)
         if text:
             console.emit_text(text)
         return
-    write_output(output, text, force=force)
+    write, count = prepare_export(store, policy_id, name, include_candidates, bom=not no_bom)
+    write_output(output, write, force=force)
     console.say(f"Wrote {plural(count, 'entry', 'entries')} as {name} to {output}.")

@@ -93,4 +93,5 @@ def format_entry(e: ExportEntry, key: str) -> str:
 
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
     keys = citation_keys(list(entries))
-    stream.write("\n".join(format_entry(e, k) for e, k in zip(entries, keys, strict=True)))
+    for i, (e, k) in enumerate(zip(entries, keys, strict=True)):  # entries "\n"-separated
+        stream.write(("\n" if i else "") + format_entry(e, k))

@@ -63,7 +63,15 @@ def to_items(entries: Sequence[ExportEntry]) -> list[dict[str, Any]]:
 
 
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
-    stream.write(json.dumps(to_items(entries), ensure_ascii=False, indent=2) + "\n")
+    """The items as `json.dumps(items, indent=2)` spells them, written one item at a time."""
+    if not entries:
+        stream.write("[]\n")
+        return
+    keys = citation_keys(list(entries))
+    for i, (e, k) in enumerate(zip(entries, keys, strict=True)):
+        item = json.dumps(to_csl(e, k), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        stream.write(("[\n  " if i == 0 else ",\n  ") + item)
+    stream.write("\n]\n")
 
 
 def schema() -> dict[str, Any]:

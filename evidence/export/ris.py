@@ -13,7 +13,7 @@ Zotero (and Better BibTeX, citation-js) recognise a "PMID: N" line; AN alone lan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 import rispy
@@ -88,5 +88,18 @@ def _one_line(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+class _Records:
+    """The entries as rispy's dicts, each made as rispy reaches it (rispy asks for the count)."""
+
+    def __init__(self, entries: Sequence[ExportEntry]) -> None:
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (to_ris(e) for e in self.entries)
+
+
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
-    _Writer(mapping=_MAPPING).format_lines(stream, [to_ris(e) for e in entries])
+    _Writer(mapping=_MAPPING).format_lines(stream, _Records(entries))

@@ -9,11 +9,13 @@ never see the store.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from evidence.export import format_name, render, writer_for
+from evidence.export import format_name, writer_for
 from evidence.export.entry import Author, ExportEntry, printable_pages
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
 from evidence.services.policy import find_policy, subject_of
@@ -95,19 +97,36 @@ def _with_superseded(entries: list[ExportEntry]) -> list[ExportEntry]:
     ]
 
 
-def export_policy(
-    engine: Engine | Reader | str, policy_id: str, fmt: str, include_candidates: bool = False, bom: bool = True
-) -> tuple[str, int]:
-    """The export's text and the number of entries in it.
+def prepare_export(
+    engine: Engine | Reader | str, policy_id: str, fmt: str, include_candidates: bool = False,
+    bom: bool = True,
+) -> tuple[Callable[[TextIO], None], int]:
+    """A function that writes the export to a text stream, and the number of entries in it.
 
-    CSV starts with a UTF-8 byte-order mark unless `bom` is False: without it Excel reads the
-    file as the system's code page and garbles every accented author name."""
+    The store is read here (a missing policy fails before any file is touched); the text is
+    written as it is formatted, so a big export never sits in memory whole. CSV starts with a
+    UTF-8 byte-order mark unless `bom` is False: without it Excel reads the file as the
+    system's code page and garbles every accented author name."""
     writer = writer_for(fmt)
     entries = gather_entries(engine, policy_id, include_candidates)
-    text = render(writer, entries)
-    if bom and format_name(fmt) == "csv":
-        text = "\ufeff" + text
-    return text, len(entries)
+    mark = "\ufeff" if bom and format_name(fmt) == "csv" else ""
+
+    def write(stream: TextIO) -> None:
+        stream.write(mark)
+        writer(entries, stream)
+
+    return write, len(entries)
+
+
+def export_policy(
+    engine: Engine | Reader | str, policy_id: str, fmt: str, include_candidates: bool = False,
+    bom: bool = True,
+) -> tuple[str, int]:
+    """The export's text and the number of entries in it (see `prepare_export`)."""
+    write, count = prepare_export(engine, policy_id, fmt, include_candidates, bom)
+    buffer = io.StringIO(newline="")
+    write(buffer)
+    return buffer.getvalue(), count
 
 
 # ---------------------------------------------------------------- building entries
