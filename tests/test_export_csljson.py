@@ -65,3 +65,20 @@ def test_citeproc_py_reads_and_renders_it(engine):
         line = next(x for x in rendered if exp["title"] in x)
         assert exp["authors"][0][0] in line and str(exp["year"]) in line
         assert exp["journal"] in line
+
+
+def test_written_item_by_item_as_json_dumps_spells_the_whole_list(engine):
+    """The writer streams items; the bytes are those of dumping the list at once."""
+    import io
+
+    from _export_data import POLICY, build_store
+
+    from evidence.export.csljson import to_items, write
+    from evidence.services.export import gather_entries
+
+    build_store(engine)
+    entries = gather_entries(engine, POLICY, include_candidates=True)
+    for some in (entries, entries[:1], []):
+        out = io.StringIO(newline="")
+        write(some, out)
+        assert out.getvalue() == json.dumps(to_items(some), ensure_ascii=False, indent=2) + "\n"

@@ -136,3 +136,23 @@ def test_export_to_a_device_node_in_a_real_process_keeps_the_node(store, tmp_pat
     )
     assert proc.returncode == 0, proc.stderr
     assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_a_writer_function_streams_utf8_text_without_newline_translation(tmp_path):
+    target = tmp_path / "refs.ris"
+    write_output(target, lambda out: (out.write("Dubský\r\n"), out.write("x\n")))
+    assert target.read_bytes() == "Dubský\r\nx\n".encode()
+
+
+def test_a_writer_that_fails_part_way_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "refs.ris"
+    target.write_text("old\n")
+
+    def half(out):  # type: ignore[no-untyped-def]
+        out.write("new " * 10_000)
+        raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError):
+        write_output(target, half)
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.ris"]

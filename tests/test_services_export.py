@@ -40,3 +40,15 @@ def test_a_matched_pmid_exports_the_record_and_says_so(engine):
 def test_unknown_policy(engine):
     with pytest.raises(NotFound):
         gather_entries(engine, "nope")
+
+
+def test_reading_in_small_chunks_gives_the_same_entries(engine, monkeypatch):
+    """References are read a chunk at a time; where the chunks split changes nothing."""
+    import evidence.services.export as service
+    import evidence.store.read as read
+
+    build_store(engine)
+    whole = gather_entries(engine, POLICY, include_candidates=True)
+    monkeypatch.setattr(service, "CHUNK", 1)
+    monkeypatch.setattr(read, "CHUNK", 1)
+    assert gather_entries(engine, POLICY, include_candidates=True) == whole
