@@ -83,11 +83,15 @@ def to_record(e: ExportEntry) -> ET.Element:
 
 
 def write(entries: Sequence[ExportEntry], stream: TextIO) -> None:
-    root = ET.Element("xml")
-    records = _sub(root, "records")
-    for e in entries:
-        records.append(to_record(e))
-    ET.indent(root)
+    """The layout `ET.indent` gives the whole tree, written a record at a time: a big
+    export's tree never sits in memory whole."""
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    if not entries:
+        stream.write("<xml>\n  <records />\n</xml>\n")
+        return
+    stream.write("<xml>\n  <records>")
+    for e in entries:
+        record = to_record(e)
+        ET.indent(record, level=2)
+        stream.write("\n    " + ET.tostring(record, encoding="unicode"))
+    stream.write("\n  </records>\n</xml>\n")
