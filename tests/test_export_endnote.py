@@ -28,4 +28,4 @@ def test_record_by_record_is_the_whole_tree_indented(engine):
         endnote.write(some, streamed)
         _whole_tree(some, whole)
         assert streamed.getvalue() == whole.getvalue()
-    ET.fromstring(streamed.getvalue().encode())  # still one well-formed document
+        ET.fromstring(streamed.getvalue().encode())  # still one well-formed document
