@@ -13,6 +13,7 @@ package once, on first use.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Sequence
 
@@ -289,17 +290,25 @@ def parse_citation(text: str, number: int = 0) -> Citation:
 def parse_citations(texts: Sequence[str], numbers: Sequence[int] | None = None) -> list[Citation]:
     """Many reference strings (a reference list) -> Citations, as `parse_citation` gives each:
     the model labels them all in one batch, which is several times faster than one by one."""
-    raws = [re.sub(r"\s+", " ", text or "").strip() for text in texts]
-    todo = [raw for raw in dict.fromkeys(raws) if raw and raw not in _MEMO]
-    tokens = [tokenize(_read(raw)) for raw in todo]
-    for raw, toks, labels in zip(todo, tokens, label_many(tokens), strict=True):
-        _parsed(raw, (toks, labels))
-    numbers = numbers if numbers is not None else range(1, len(raws) + 1)
-    out = []
-    for raw, number in zip(raws, numbers, strict=True):
-        ids, fields, warnings = _parsed(raw)
-        out.append(Citation(number=number, raw=raw, warnings=warnings, **ids, **fields))  # type: ignore[arg-type]
-    return out
+    # The batch makes millions of small objects and no reference cycles: the cyclic
+    # collector's passes over them are ~15% of the time, so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        raws = [re.sub(r"\s+", " ", text or "").strip() for text in texts]
+        todo = [raw for raw in dict.fromkeys(raws) if raw and raw not in _MEMO]
+        tokens = [tokenize(_read(raw)) for raw in todo]
+        for raw, toks, labels in zip(todo, tokens, label_many(tokens), strict=True):
+            _parsed(raw, (toks, labels))
+        numbers = numbers if numbers is not None else range(1, len(raws) + 1)
+        out = []
+        for raw, number in zip(raws, numbers, strict=True):
+            ids, fields, warnings = _parsed(raw)
+            out.append(Citation(number=number, raw=raw, warnings=warnings, **ids, **fields))  # type: ignore[arg-type]
+        return out
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _MEMO: dict[str, tuple[dict[str, str | None], dict[str, object], tuple[str, ...]]] = {}

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _PREFIX = {"-1": 1, "+1": 2, "-2": 3, "+2": 4}
 _BATCH = 256  # references per Viterbi pass (sorted by length: little padding)
+_ROOM = 1 << 15  # rows of the per-token tables at first
 _LIMIT = 200_000  # distinct token texts remembered before the table starts again
 
 
@@ -106,8 +107,10 @@ class Scorer:
         self._token: dict[str, int] = {}
         # per token text: what it scores itself, and adds to the token after it (-1), before
         # it (+1), two after (-2), two before (+2)
-        self._tokens = np.zeros((4096, 5, n))
-        self._flags = np.zeros((4096, len(_FLAGS)), dtype=np.int64)
+        # room for a long reference list's distinct tokens (~25,000 in 5,000 references) from
+        # the start: np.zeros only maps the pages, and growing copies what is there
+        self._tokens = np.zeros((_ROOM, 5, n))
+        self._flags = np.zeros((_ROOM, len(_FLAGS)), dtype=np.int64)
 
     def _blocks(self, owns: list[list[str]]):  # type: ignore[no-untyped-def]
         """Per token, its (5, labels) block: the summed blocks of its own features."""
