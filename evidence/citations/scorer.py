@@ -17,6 +17,7 @@ checks them against crfsuite's tagger).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,7 +125,7 @@ class Scorer:
             for own in owns[at : at + 256]:
                 starts.append(len(flat))
                 flat.append(zero)
-                flat.extend(r for r in map(get, own) if r is not None)
+                flat.extend(map(get, own, repeat(zero, len(own))))  # unknown: the zero row, adds 0.0
             out[at : at + 256] = np.add.reduceat(self.blocks[flat], starts, axis=0)
         return out
 
