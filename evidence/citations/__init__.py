@@ -268,6 +268,8 @@ def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
 
 
 def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
+    if not spans:  # most references: no identifier, so only the model's guesses of one go
+        return ["note" if label in ("pmid", "doi", "url") else label for label in labels]
     out = list(labels)
     for i, tok in enumerate(tokens):
         for start, end, label in spans:
