@@ -319,8 +319,10 @@ _MEMO_LIMIT = 20_000
 
 def forget() -> None:
     """Drop every remembered parse and token feature (the benchmark starts each round cold)."""
-    from evidence.citations import features, tokens
+    from evidence.citations import features, model, tokens
 
+    if model._scorer.cache_info().currsize:  # its per-token sums, when it is loaded
+        model._scorer()._reset()
     _MEMO.clear()
     tokens._PIECES.clear()
     features._CACHE.clear()
