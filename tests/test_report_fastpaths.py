@@ -7,7 +7,7 @@ import re
 import textwrap
 
 from evidence.report.markdown import esc
-from evidence.report.text import _cell, _wrap
+from evidence.report.text import WIDTH, _cell, _fill, _wrap
 
 PIECES = ["a", "word", " ", "  ", "-", "\t", "\n", "\r", "\xa0", "\u3000", "\x1c", "é", "x" * 12, ".", "—"]
 
@@ -32,6 +32,29 @@ def test_paragraphs_fill_as_textwrap_does():
         expected = textwrap.fill(flat, 100, initial_indent=indent, subsequent_indent=indent,
                                  break_on_hyphens=False)  # fmt: skip
         assert _wrap(text, indent) == expected, (text, indent)
+
+
+def _sentences(n: int, seed: int):  # type: ignore[no-untyped-def]
+    """Titles and citations as reports hold them: words parted by single spaces (the fast path)."""
+    rng = random.Random(seed)
+    words = ["a", "of", "the", "randomised", "trial", "é", "x" * 20, "—", "stem-cell", "(n=45)", "\xa0"]
+    for _ in range(n):
+        yield " ".join(rng.choice(words) for _ in range(rng.randint(1, 40))), rng
+
+
+def test_titles_wrap_as_textwrap_does():
+    for text, rng in _sentences(10_000, 4):
+        width = rng.randint(1, 60)
+        assert _cell(text, width) == textwrap.wrap(text, width, break_on_hyphens=False), (text, width)
+
+
+def test_bullets_fill_as_textwrap_does():
+    for text, rng in _sentences(5_000, 5):
+        text *= rng.randint(1, 4)
+        first, rest = rng.choice([("    - ", "      "), ("", "  "), ("  ", ""), ("x" * 95, "")])
+        expected = textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                                 break_on_hyphens=False)  # fmt: skip
+        assert _fill(text, first, rest) == expected, (text, first, rest)
 
 
 def test_markdown_escapes_as_the_regular_expression_did():

