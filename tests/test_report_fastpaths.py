@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import textwrap
 
+import pytest
+
 from evidence.report.markdown import esc
+from evidence.report.model import names_author
 from evidence.report.text import WIDTH, _cell, _fill, _wrap
+from evidence.store.read import as_json_items_until
 
 PIECES = ["a", "word", " ", "  ", "-", "\t", "\n", "\r", "\xa0", "\u3000", "\x1c", "é", "x" * 12, ".", "—"]
 
@@ -63,3 +68,18 @@ def test_markdown_escapes_as_the_regular_expression_did():
         flat = " ".join(text.split())
         assert esc(text) == re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", flat)
     assert esc(None) == "" and esc("a|b") == "a\\|b"
+
+
+def test_record_authors_are_decoded_up_to_the_first_named_one():
+    rng = random.Random(6)
+    kinds = [{"last": "Smith", "initials": "J", "affiliations": ["Dept, ]\"{ Univ"]}, {"collective": "Group"},
+             {"fore": "Ann"}, {"last": ""}, {}]  # fmt: skip
+    for _ in range(2_000):
+        authors = [rng.choice(kinds) for _ in range(rng.randint(0, 6))]
+        named = next((n for n, a in enumerate(authors) if names_author(a)), len(authors) - 1)
+        text = json.dumps(authors, indent=rng.choice([None, 1]), ensure_ascii=rng.random() < 0.5)
+        assert as_json_items_until(text, names_author) == authors[: named + 1]
+        assert as_json_items_until(authors, names_author) == authors[: named + 1]  # psycopg's
+    assert as_json_items_until(" [ ] ", names_author) == []
+    with pytest.raises(json.JSONDecodeError):
+        as_json_items_until('[{"fore": "A"} {"last": "B"}]', names_author)

@@ -210,6 +210,11 @@ def _first_author(r: ReferenceInput) -> str | None:
     return r.authors[0] if r.authors else None
 
 
+def names_author(author: dict[str, Any]) -> bool:
+    """Whether `_first_author` stops at this record author (the service reads no further)."""
+    return bool(author.get("collective") or author.get("last"))
+
+
 def _count(refs: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for d in DESIGN_ORDER:

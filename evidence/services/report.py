@@ -25,11 +25,11 @@ from evidence.extract.stored import FACT_DESIGNS
 from evidence.files import write_atomic  # noqa: F401  (re-exported for callers)
 from evidence.flags.article import article_flags
 from evidence.flags.guidelines import GuidelineCite, find_superseded, looks_like_guideline
-from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report
+from evidence.report.model import ReferenceInput, ReportData, ReportInput, build_report, names_author
 from evidence.services.facts import facts_for
 from evidence.services.policy import find_policy, subject_of
 from evidence.store import queries as q
-from evidence.store.read import Reader, reading
+from evidence.store.read import Reader, as_json_items_until, reading
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -42,7 +42,8 @@ def gather(engine: Engine | Reader | str, policy_id: str) -> ReportInput:
     a Reader or the store's URL; evidence.store.read)."""
     with reading(engine) as session:
         p = find_policy(session, policy_id)
-        refs = [SimpleNamespace(**r) for r in q.references(session, p["id"], p["revision"])]
+        rows = q.references(session, p["id"], p["revision"], REFERENCE_COLUMNS)
+        refs = [SimpleNamespace(**r) for r in rows]
         inputs = _reference_inputs(session, refs)
         policy = {
             "id": p["id"],
@@ -121,6 +122,10 @@ def _new_studies(session: Reader, since: dict[str, Any] | None) -> list[dict[str
     return out
 
 
+#: the Reference columns the report reads (not the parser's warnings and match candidates)
+REFERENCE_COLUMNS = ("id", "number", "raw", "authors", "title", "journal", "year", "pmid", "doi",
+                     "matched_pmid", "match_status", "role")  # fmt: skip
+
 #: the Article columns the report reads (never raw_xml: ~26 KB a record that nothing here uses)
 ARTICLE_COLUMNS = (
     "pmid",
@@ -138,8 +143,12 @@ ARTICLE_COLUMNS = (
 
 
 def _articles(session: Reader, pmids: list[str]) -> dict[str, dict[str, Any]]:
-    """Articles by PMID as the report's plain dicts, a few chunked queries, no raw XML."""
-    return q.articles(session, pmids, ARTICLE_COLUMNS)
+    """Articles by PMID as the report's plain dicts, a few chunked queries, no raw XML; of the
+    authors only those up to the first named one (`first_author` reads no further)."""
+    found = q.articles(session, pmids, ARTICLE_COLUMNS, undecoded=("authors",))
+    for a in found.values():
+        a["authors"] = as_json_items_until(a["authors"], names_author)
+    return found
 
 
 def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
