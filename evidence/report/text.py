@@ -197,7 +197,7 @@ def table(headers: Sequence[str], widths: Sequence[int], rows: list[Sequence[Any
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return " ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+    return " ".join([str(c).ljust(w) for c, w in zip(cells, widths, strict=False)]).rstrip()
 
 
 def _inventory(r: dict[str, Any]) -> str:
