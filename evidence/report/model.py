@@ -210,13 +210,17 @@ def _first_author(r: ReferenceInput) -> str | None:
     return r.authors[0] if r.authors else None
 
 
+def names_author(author: dict[str, Any]) -> bool:
+    """Whether `_first_author` stops at this record author (the service reads no further)."""
+    return bool(author.get("collective") or author.get("last"))
+
+
 def _count(refs: list[dict[str, Any]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for d in DESIGN_ORDER:
-        n = sum(1 for r in refs if r["design"] == d)
-        if n:
-            counts[d] = n
-    return counts
+    """References per design, in DESIGN_ORDER (one pass, not one per design)."""
+    tally: dict[str, int] = {}
+    for r in refs:
+        tally[r["design"]] = tally.get(r["design"], 0) + 1
+    return {d: tally[d] for d in DESIGN_ORDER if tally.get(d)}
 
 
 def _summary(refs: list[dict[str, Any]], last_reviewed: Any) -> dict[str, Any]:

@@ -103,11 +103,14 @@ _REFERENCE_TYPES = {"authors": as_json, "et_al": as_bool, "match_candidates": as
 
 
 @_query("p1", 1)
-def references(reader: Reader, policy_id: str, revision: int) -> list[dict[str, Any]]:
-    """A revision's references, in their order in the policy."""
-    cols = ", ".join(f'"{c}"' if c == "group" else c for c in REFERENCE_COLUMNS)
+def references(
+    reader: Reader, policy_id: str, revision: int, columns: Sequence[str] = REFERENCE_COLUMNS
+) -> list[dict[str, Any]]:
+    """A revision's references (the named columns, every one by default), in their order in
+    the policy."""
+    cols = ", ".join(f'"{c}"' if c == "group" else c for c in columns)
     sql = f"SELECT {cols} FROM reference WHERE policy_id = ? AND revision = ? ORDER BY number"
-    return _dicts(REFERENCE_COLUMNS, reader.rows(sql, (policy_id, revision)), _REFERENCE_TYPES)
+    return _dicts(columns, reader.rows(sql, (policy_id, revision)), _REFERENCE_TYPES)
 
 
 TAG_COLUMNS = ("subject", "design", "level", "source", "modifiers", "signal")
@@ -124,11 +127,15 @@ def design_tags(reader: Reader, subjects: Sequence[str]) -> dict[str, dict[str, 
 # ---------------------------------------------------------------- PubMed records
 
 @_query(["1", "2"], ("pmid", "title", "authors", "fetched_at"))
-def articles(reader: Reader, pmids: Sequence[str], columns: Sequence[str]) -> dict[str, dict[str, Any]]:
+def articles(
+    reader: Reader, pmids: Sequence[str], columns: Sequence[str], undecoded: Sequence[str] = ()
+) -> dict[str, dict[str, Any]]:
     """PMID -> the named columns (the first must be `pmid`) of its stored record, decoded by
-    their declared types."""
+    their declared types except those `undecoded` names (left as SQLite stores them, for a
+    caller that decodes only the part it reads; psycopg decodes JSON itself)."""
     sql = f"SELECT {', '.join(columns)} FROM article WHERE pmid IN ({{ids}})"
-    rows = _dicts(columns, reader.chunked(sql, pmids), reader.converters("article"))
+    convert = {c: fn for c, fn in reader.converters("article").items() if c not in undecoded}
+    rows = _dicts(columns, reader.chunked(sql, pmids), convert)
     return {r[columns[0]]: r for r in rows}
 
 

@@ -19,8 +19,9 @@ empty and is not created: a read leaves no trace.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -259,6 +260,48 @@ def as_datetime(value: Any) -> datetime | None:
 
 def as_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+_DECODER = json.JSONDecoder()
+_BLANK = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+
+
+def as_json_items_until(value: Any, stop: Callable[[Any], Any]) -> Any:
+    """A JSON array's items up to and including the first that `stop` accepts (every item when
+    none does), decoding nothing after it: the report reads only the first named author of a
+    record, and decoding every author (with affiliations) of 10,000 records took a tenth of
+    its time. A value psycopg already decoded is cut the same way."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if not isinstance(value, str):
+        return _items_until(value, stop) if isinstance(value, list) else value
+    i = _BLANK.match(value).end()
+    if value[i : i + 1] != "[":
+        return _items_until(json.loads(value), stop)  # not an array: as the full decode gives it
+    items: list[Any] = []
+    i = _BLANK.match(value, i + 1).end()
+    if value[i : i + 1] == "]":
+        return items
+    while True:
+        item, i = _DECODER.raw_decode(value, i)
+        items.append(item)
+        if stop(item):
+            return items
+        i = _BLANK.match(value, i).end()
+        if value[i : i + 1] == "]":
+            return items
+        if value[i : i + 1] != ",":
+            return _items_until(json.loads(value), stop)  # malformed: fails as the full decode does
+        i = _BLANK.match(value, i + 1).end()
+
+
+def _items_until(items: Any, stop: Callable[[Any], Any]) -> Any:
+    if not isinstance(items, list):
+        return items
+    for n, item in enumerate(items):
+        if stop(item):
+            return items[: n + 1]
+    return items
 
 
 def as_bool(value: Any) -> bool | None:
