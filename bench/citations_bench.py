@@ -3,11 +3,15 @@ and `evidence policy add` of the example policy into a fresh store, wall clock i
 (goal < 1.5 s; a blank store is created at head, without running the migrations).
 
 The references are real strings: AnyStyle's gold.xml and the real PubMed records in
-../shared/corpora/eutils-real rendered in the house styles, each string distinct. The model is
-loaded (and warmed on strings outside the timed set) before the clock starts; the load itself
-is timed apart. Best of `--repeat`, each round cold (no token features, no parses remembered).
-The references go in as one batch, as a policy's reference list does (`parse_citations`); the
-same strings one at a time through `parse_citation` are timed once for comparison.
+../shared/corpora/eutils-real rendered in the house styles, each string distinct.
+
+The figure against the goal is what a user pays: a fresh process that imports the parser,
+loads the model and parses the 5,000 references cold (`cold_seconds`, best of `--repeat`).
+It is then split up in this process: the model load timed alone, and the parse of the same
+references once the model is loaded (and warmed on strings outside the timed set), best of
+`--repeat`, each round cold (no token features, no parses remembered). The references go in
+as one batch, as a policy's reference list does (`parse_citations`); the same strings one at
+a time through `parse_citation` are timed once for comparison.
 
     python bench/citations_bench.py [--count 5000] [--repeat 3]
 """
@@ -15,6 +19,7 @@ same strings one at a time through `parse_citation` are timed once for compariso
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import subprocess
@@ -44,6 +49,31 @@ def references(count: int) -> list[str]:
     return out[: count + 50]
 
 
+def cold_seconds(texts: list[str]) -> tuple[float, float]:
+    """(wall, CPU) of import + model load + `parse_citations(texts)` in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.json"
+        path.write_text(json.dumps(texts), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        done = subprocess.run(
+            [sys.executable, __file__, "--cold", str(path)], env=env, check=True, capture_output=True, text=True
+        )
+        wall, cpu = map(float, done.stdout.split())
+        return wall, cpu
+
+
+def _cold(path: Path) -> int:
+    """The child of `cold_seconds`: the clock starts before the parser is imported."""
+    texts = json.loads(path.read_text(encoding="utf-8"))
+    start, start_cpu = time.perf_counter(), time.process_time()
+    from evidence.citations import parse_citations
+
+    parse_citations(texts)
+    print(time.perf_counter() - start, time.process_time() - start_cpu)
+    return 0
+
+
 def policy_add_seconds() -> tuple[float, float]:
     """(wall, CPU of the child) of one `evidence policy add` of the example into a fresh store.
 
@@ -66,20 +96,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold", type=Path, help=argparse.SUPPRESS)  # the child of cold_seconds
     args = parser.parse_args(argv)
+    if args.cold:
+        return _cold(args.cold)
     if not (SHARED / "corpora" / "citations-anystyle").is_dir():
         print(f"skipped: {SHARED} is not present (the shared corpus is needed)")
         return 0
     sys.path.insert(0, str(ROOT))
     from evidence.citations import forget, parse_citation, parse_citations
-    from evidence.citations.model import _scorer, _tagger
-
     texts = references(args.count)
     warm, timed = texts[:50], texts[50:]
-    start = time.perf_counter()
-    _tagger()
-    _scorer()
-    load = time.perf_counter() - start
+    cold_seconds(timed)  # warm-up: bytecode written, files in the page cache
+    cold_wall, cold_cpu = min(cold_seconds(timed) for _ in range(args.repeat))
+    start, start_cpu = time.perf_counter(), time.process_time()
+    from evidence.citations.model import _scorer
+
+    _scorer()  # what a reference list loads (numpy and the exported weights, not crfsuite)
+    load, load_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     parse_citations(warm * 5)
     best = cpu = one_cpu = float("inf")
     for _ in range(args.repeat):
@@ -94,12 +128,16 @@ def main(argv: list[str] | None = None) -> int:
         parse_citation(text, i)
     one_cpu = time.process_time() - start_cpu
     chars = sum(map(len, timed)) / len(timed)
-    verdict = "ok" if best < 2.0 else "SLOW"
-    print(f"model load {load * 1000:.0f} ms")
+    verdict = "ok" if cold_wall < 2.0 else "SLOW"
     print(
-        f"{len(timed)} references ({chars:.0f} chars on average): {best:.2f} s, "
-        f"{len(timed) / best:,.0f} references/s ({cpu:.2f} s CPU, {cpu * 1000 / len(timed):.2f} ms CPU per reference), "
+        f"{len(timed)} references ({chars:.0f} chars on average) from cold in a fresh process "
+        f"(import, model load, parse): {cold_wall:.2f} s wall ({cold_cpu:.2f} s CPU), "
         f"best of {args.repeat} [{verdict}: goal < 2 s]"
+    )
+    print(f"  of which model load: {load * 1000:.0f} ms ({load_cpu * 1000:.0f} ms CPU)")
+    print(
+        f"  parse, warmed process: {best:.2f} s, {len(timed) / best:,.0f} references/s "
+        f"({cpu:.2f} s CPU, {cpu * 1000 / len(timed):.2f} ms CPU per reference), best of {args.repeat}"
     )
     print(f"  one at a time (parse_citation, crfsuite's tagger): {one_cpu:.2f} s CPU")
     policy_add_seconds()  # warm-up: bytecode written, files in the page cache

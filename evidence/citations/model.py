@@ -27,10 +27,16 @@ def word_table() -> dict[str, object]:
 
 
 @cache
+def _journal_words() -> None:
+    """The journal-word table the features read, set once (both labellers need it)."""
+    features.set_journal_words(frozenset(word_table().get("journal_words", ())))  # type: ignore[arg-type]
+
+
+@cache
 def _tagger():  # type: ignore[no-untyped-def]
     import pycrfsuite
 
-    features.set_journal_words(frozenset(word_table().get("journal_words", ())))  # type: ignore[arg-type]
+    _journal_words()
     tagger = pycrfsuite.Tagger()
     tagger.open(str(MODEL))
     return tagger
@@ -45,7 +51,7 @@ BATCH_FROM = 200
 def _scorer():  # type: ignore[no-untyped-def]
     from evidence.citations.scorer import Scorer
 
-    _tagger()  # the journal-word table the features read
+    _journal_words()  # not crfsuite's tagger: a batch never opens the model file
     return Scorer(WEIGHTS)
 
 

@@ -8,6 +8,7 @@ apart, pages with plain hyphens, journal without its italics and final period.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # "_Lancet_" is Markdown italics; an underscore inside a word or standing alone is text
 _ITALIC_UNDERSCORE = re.compile(r"(?<![\w_])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w_])")
@@ -247,6 +248,7 @@ def _is_collective(text: str) -> bool:
     return bool(_ORG.search(text)) or len(text.split()) >= 5 and not _INITIAL_DOT.search(text)
 
 
+@lru_cache(maxsize=1 << 16)  # asked ~15 times per reference, of the same few words
 def _is_initials(word: str) -> bool:
     w = word.strip(",")
     return bool(_INITIAL_TOKEN.match(w)) and (len(w.replace(".", "").replace("-", "")) <= 4)

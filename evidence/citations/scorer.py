@@ -17,6 +17,7 @@ checks them against crfsuite's tagger).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 _PREFIX = {"-1": 1, "+1": 2, "-2": 3, "+2": 4}
 _BATCH = 256  # references per Viterbi pass (sorted by length: little padding)
+_ROOM = 1 << 15  # rows of the per-token tables at first
 _LIMIT = 200_000  # distinct token texts remembered before the table starts again
 
 
@@ -46,10 +48,10 @@ def export_weights(model: Path, out: Path) -> None:
     trans = np.zeros((len(labels), len(labels)))
     for (a, b), w in info.transitions.items():
         trans[at[a], at[b]] = w
-    np.savez_compressed(
+    np.savez(  # not compressed, the names as one UTF-8 text: read in milliseconds
         out,
         labels=np.array(labels),
-        attributes=np.array(attributes),
+        attributes=np.frombuffer("\n".join(attributes).encode("utf-8"), dtype=np.uint8),
         state_attr=np.array([row[a] for (a, _), _ in items], dtype=np.int32),
         state_label=np.array([at[b] for (_, b), _ in items], dtype=np.int32),
         state_weight=np.array([w for _, w in items]),
@@ -65,7 +67,7 @@ class Scorer:
 
         with np.load(path, allow_pickle=False) as data:
             self.labels: list[str] = data["labels"].tolist()
-            attributes: list[str] = data["attributes"].tolist()
+            attributes = _names(data["attributes"])
             n = len(self.labels)
             self.weights = np.zeros((len(attributes) + 1, n))  # the last row: unknown attribute
             self.weights[data["state_attr"], data["state_label"]] = data["state_weight"]
@@ -106,8 +108,10 @@ class Scorer:
         self._token: dict[str, int] = {}
         # per token text: what it scores itself, and adds to the token after it (-1), before
         # it (+1), two after (-2), two before (+2)
-        self._tokens = np.zeros((4096, 5, n))
-        self._flags = np.zeros((4096, len(_FLAGS)), dtype=np.int64)
+        # room for a long reference list's distinct tokens (~25,000 in 5,000 references) from
+        # the start: np.zeros only maps the pages, and growing copies what is there
+        self._tokens = np.zeros((_ROOM, 5, n))
+        self._flags = np.zeros((_ROOM, len(_FLAGS)), dtype=np.int64)
 
     def _blocks(self, owns: list[list[str]]):  # type: ignore[no-untyped-def]
         """Per token, its (5, labels) block: the summed blocks of its own features."""
@@ -121,7 +125,7 @@ class Scorer:
             for own in owns[at : at + 256]:
                 starts.append(len(flat))
                 flat.append(zero)
-                flat.extend(r for r in map(get, own) if r is not None)
+                flat.extend(map(get, own, repeat(zero, len(own))))  # unknown: the zero row, adds 0.0
             out[at : at + 256] = np.add.reduceat(self.blocks[flat], starts, axis=0)
         return out
 
@@ -278,6 +282,13 @@ _ALONE = ("cjw", "cnextnum", "cfirst", "BOS", "EOS", "afteryear", "instar", "inp
 
 
 assert _FLAGS == features._Entry._fields[1:], "the token table stores an entry's flags in order"
+
+
+def _names(array) -> list[str]:  # type: ignore[no-untyped-def]
+    """The attribute names: one UTF-8 text, newline-separated (or, as first exported, strings)."""
+    if array.dtype.kind == "U":
+        return array.tolist()
+    return array.tobytes().decode("utf-8").split("\n")
 
 
 def _room(np, table, needed: int):  # type: ignore[no-untyped-def]
