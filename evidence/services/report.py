@@ -12,14 +12,12 @@ through those services' ORM reads, and only when the policy has a review cycle o
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from evidence import collector
 from evidence.errors import InputError
 from evidence.extract.stored import FACT_DESIGNS
 from evidence.files import write_atomic  # noqa: F401  (re-exported for callers)
@@ -255,32 +253,14 @@ def _add_superseded(inputs: list[ReferenceInput]) -> None:
         by_number[s.older.key].flags.append({"kind": "superseded", "detail": s.detail})
 
 
-@contextmanager
-def _without_collection() -> Iterator[None]:
-    """A 10,000-reference report builds millions of small dicts, lists and strings that all
-    live until it is written and form no reference cycles, so each automatic full collection
-    walked all of them for nothing (five a report: a sixth of its time). The collector is off
-    while the report is built or rendered, and what existed before is frozen out of the one
-    collection that follows in a long-lived process (the workspace). Undone afterwards."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.unfreeze()
-
-
 def build(engine: Engine | Reader | str, policy_id: str) -> ReportData:
-    with _without_collection():
+    with collector.paused():  # a big report's objects form no cycles (evidence.collector)
         return build_report(gather(engine, policy_id))
 
 
 def render(report: ReportData, fmt: str) -> str:
     """The report in one of FORMATS."""
-    with _without_collection():
+    with collector.paused():
         return _render(report, fmt)
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 import gc
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -24,6 +23,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from evidence import collector
 from evidence.entrez.client import BATCH, EntrezClient, FetchResult
 from evidence.errors import EntrezError, EntrezUnavailable, InputError
 from evidence.flags.citation import check_citation
@@ -94,7 +94,7 @@ def resolve(
             refs = _references(engine, policy_id)  # they carry their matched PMIDs now
         wanted = _pmids(refs)
         todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
-        with _collect_between_writes():
+        with collector.paused():  # collected after each write instead (_Writer.flush)
             _fetch(engine, client, todo, summary, progress, refs, checked)
     except EntrezUnavailable as exc:
         summary.unreachable = str(exc)
@@ -330,26 +330,8 @@ class _Writer:
         self.articles, self.missing = [], {}
         self.flags.update(_save_batch(self.engine, articles, missing, self.by_pmid))
         del articles
-        if not gc.isenabled():  # see _collect_between_writes
-            gc.collect(1)  # what this group left; older survivors are walked once, at the end
-
-
-@contextmanager
-def _collect_between_writes() -> Iterator[None]:
-    """Parsing 10,000 records allocates millions of small objects that live until their group
-    is written, and each automatic full collection walked all of them and everything else
-    alive (the modules, the references): about a fifth of a cached run. Here the collector
-    runs once after each write instead (`_Writer.flush`), when little is alive, and what
-    existed before the fetch is frozen out of it. Undone afterwards."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.unfreeze()
+        if not gc.isenabled():  # paused for the fetch (evidence.collector): collect here,
+            gc.collect(1)  # when little is alive; older survivors are walked once, at the end
 
 
 def _in_background(fn: Callable[[list[str]], FetchResult], batch: list[str]) -> Future[FetchResult]:
