@@ -12,11 +12,11 @@ keeps everything stored and says so in `unreachable`; the caller decides the exi
 from __future__ import annotations
 
 import gc
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from evidence import collector
+from evidence.entrez.background import in_background
 from evidence.entrez.client import BATCH, EntrezClient, FetchResult
 from evidence.errors import EntrezError, EntrezUnavailable, InputError
 from evidence.flags.citation import check_citation
@@ -334,23 +335,6 @@ class _Writer:
             gc.collect(1)  # when little is alive; older survivors are walked once, at the end
 
 
-def _in_background(fn: Callable[[list[str]], FetchResult], batch: list[str]) -> Future[FetchResult]:
-    """Run one fetch in a daemon thread. Not a ThreadPoolExecutor: its threads are joined at
-    exit, so Ctrl-C during a slow request or a 503 backoff would wait for them (38 s seen)."""
-    future: Future[FetchResult] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(fn(batch))
-        except BaseException as exc:  # handed to the waiting thread
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="efetch", daemon=True).start()
-    return future
-
-
 def _fetch_in_flight(
     client: EntrezClient,
     batches: list[list[str]],
@@ -370,7 +354,7 @@ def _fetch_in_flight(
                     continue
             while queue and len(pending) < FETCH_AHEAD:
                 batch = queue.popleft()
-                pending.append((batch, _in_background(client.fetch_articles, batch)))
+                pending.append((batch, in_background(partial(client.fetch_articles, batch), "efetch")))
             before_waiting()
             batch, future = pending.popleft()
             try:

@@ -36,6 +36,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from evidence.entrez.background import in_background  # stdlib only: no HTTP stack
 from evidence.entrez.digest import record_digest
 from evidence.errors import EntrezError, EntrezUnavailable, EvidenceError, InputError, NotFound
 from evidence.flags.changes import LABELS, SEVERITY, Change, designs_changed, record_changes
@@ -321,22 +322,6 @@ def _stored_digests(engine: Engine, pmids: list[str]) -> dict[str, str]:
         return {p: record_digest(raw) for p, raw in session.execute(stmt)}
 
 
-def _in_background(fn: Callable[[], _Answer]) -> Future[_Answer]:
-    """Run one fetch in a daemon thread (not a pool: Ctrl-C must not wait for a backoff)."""
-    future: Future[_Answer] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(fn())
-        except BaseException as exc:  # handed to the waiting thread
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="watch-efetch", daemon=True).start()
-    return future
-
-
 def _refetch(
     engine: Engine,
     client: EntrezClient,
@@ -371,7 +356,7 @@ def _refetch(
             while batches and len(pending) < FETCH_AHEAD:
                 batch = batches.popleft()
                 known = _known(engine, batch, vouched)
-                pending.append((batch, _in_background(partial(_fetch, client, batch, known))))
+                pending.append((batch, in_background(partial(_fetch, client, batch, known), "watch-efetch")))
             batch, future = pending.popleft()
             try:
                 saved(batch, future.result())
