@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -46,16 +47,26 @@ TITLE_UNRELATED_BELOW = 50  # random pairs of real PubMed titles: median 36, p90
 _STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "de", "la", "le", "der"})
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 _TOKENS = re.compile(r"[a-z]+|\d+")
+_NON_WORD = re.compile(r"[^\w]+")
 
 
 def fold(text: str | None) -> str:
     """Accents stripped, case folded, punctuation to spaces, whitespace collapsed."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    plain = plain.replace("&", " and ").replace("ß", "ss")
-    return " ".join(re.sub(r"[^\w]+", " ", plain).replace("_", " ").split())
+    return _fold(text)
+
+
+@lru_cache(maxsize=4096)  # journal names and first authors repeat across a policy's references
+def _fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose, and casefold is lower (most of PubMed)
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        plain = plain.replace("ß", "ss")
+    plain = plain.replace("&", " and ")
+    return " ".join(_NON_WORD.sub(" ", plain).replace("_", " ").split())
 
 
 def check_citation(citation: Citation, article: Article) -> list[tuple[str, str]]:

@@ -12,6 +12,10 @@ keeps everything stored and says so in `unreachable`; the caller decides the exi
 from __future__ import annotations
 
 import gc
+import queue
+import random
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -19,8 +23,8 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from evidence import collector
@@ -45,7 +49,8 @@ from evidence.services.match import (
 from evidence.services.policy import current_references, get_policy
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
-from evidence.store.upsert import upsert
+from evidence.store.engine import RETRY_ATTEMPTS, retryable
+from evidence.store.upsert import execute_many, upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
@@ -297,42 +302,157 @@ def _fetch(
             writer.flush()
             saved(batch, client.fetch_articles(batch))
     finally:
-        writer.flush()  # what finished stays, whatever stopped the run
+        writer.close()  # what finished stays, whatever stopped the run
 
 
 GROUP = 1000  # articles written per transaction at most (whole batches: a kill keeps whole ones)
+QUEUED = 2  # parsed batches waiting for the writer thread at most (memory stays flat)
+COLLECT_EVERY = 5  # batches between two young-generation collections while the collector is paused
+
+
+@dataclass
+class _Batch:
+    """One fetched batch as the writer thread stores it: its records, its misses and the
+    citation flags of the references it answers."""
+
+    articles: list[Article]
+    missing: dict[str, str]
+    flags: dict[int, list[tuple[str, str]]]
+
+
+_COMMIT, _STOP = "commit", "stop"
 
 
 class _Writer:
-    """Finished batches waiting to be written: one transaction for several of them (a commit
-    per 200 records was a good part of a cached run), never holding any while the run waits
-    on NCBI. The citations of the references these records answer are checked here, against
-    the records in hand, and their flags written in the same transaction."""
+    """Writes finished batches on a thread of its own while this one reads and parses the
+    next: SQLite and lxml both release the GIL, so a cached run uses both cores. Batches are
+    executed as they come and committed a few at a time (GROUP articles, and whenever the
+    run is about to wait on NCBI), so a kill keeps whole batches only and nothing waits
+    uncommitted on the network. After a conflict with another writer the transaction is
+    rolled back and every batch since the last commit is written again.
+
+    The citations of the references these records answer are checked here, against the
+    records in hand (on the calling thread), and their flags written with the records."""
 
     def __init__(
         self, engine: Engine, refs: Iterable[m.Reference], flags: dict[int, list[tuple[str, str]]]
     ) -> None:
         self.engine = engine
         self.by_pmid = _refs_by_pmid(refs)
-        self.articles: list[Article] = []
-        self.missing: dict[str, str] = {}
         self.flags = flags  # reference id -> the flags written with its record
+        self.queue: queue.Queue[_Batch | str] = queue.Queue(maxsize=QUEUED)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        self.added = 0
+        self.idle = threading.Event()
+
+    # ------------------------------------------------------------ the calling thread
 
     def add(self, result: FetchResult) -> None:
-        self.articles.extend(result.articles)
-        self.missing.update(result.missing)
-        if len(self.articles) >= GROUP:
-            self.flush()
+        self._raise()
+        latest = {a.pmid: a for a in result.articles}  # a PMID twice: the last one
+        flags = _flags_for(latest, self.by_pmid)
+        self.flags.update(flags)
+        self._put(_Batch(list(latest.values()), dict(result.missing), flags))
+        self.added += 1
+        if self.added % COLLECT_EVERY == 0 and not gc.isenabled():
+            gc.collect(1)  # paused for the fetch (evidence.collector): young objects only
 
     def flush(self) -> None:
-        articles, missing = self.articles, self.missing
-        if not articles and not missing:
+        """Commit what was handed over (without waiting for it)."""
+        if self.thread is not None:
+            self._put(_COMMIT)
+
+    def close(self) -> None:
+        """Write and commit everything handed over, then stop the thread; raises its error."""
+        if self.thread is not None:
+            self._put(_STOP)
+            self.thread.join()
+            self.thread = None
+        self._raise()
+
+    def _put(self, item: _Batch | str) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="resolve-writer", daemon=True)
+            self.thread.start()
+        while True:
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                self._raise()  # the writer stopped: say why instead of waiting forever
+                if self.thread is None or not self.thread.is_alive():
+                    return
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    # ------------------------------------------------------------ the writer thread
+
+    def _run(self) -> None:
+        pending: list[_Batch] = []  # written since the last commit
+        written = 0
+        try:
+            with self.engine.connect() as connection:
+                while True:
+                    item = self.queue.get()
+                    if isinstance(item, _Batch):
+                        pending.append(item)
+                        written += len(item.articles)
+                        _write(connection, pending, [item], commit=written >= GROUP)
+                    else:
+                        _write(connection, pending, [], commit=True)
+                    if connection.in_transaction() is False:
+                        pending, written = [], 0
+                    if item == _STOP:
+                        return
+        except BaseException as exc:  # handed to the calling thread; the queue is drained
+            self.error = exc
+            while True:
+                try:
+                    if self.queue.get(timeout=1) == _STOP:
+                        return
+                except queue.Empty:
+                    return
+
+
+def _write(connection: Connection, pending: list[_Batch], new: list[_Batch], commit: bool) -> None:
+    """Write `new` in the open transaction (and commit when asked); after a conflict with
+    another writer, roll back and write all of `pending` again, a few times."""
+    todo = new
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            for batch in todo:
+                _write_batch(connection, batch)
+            if commit and connection.in_transaction():
+                connection.commit()
             return
-        self.articles, self.missing = [], {}
-        self.flags.update(_save_batch(self.engine, articles, missing, self.by_pmid))
-        del articles
-        if not gc.isenabled():  # paused for the fetch (evidence.collector): collect here,
-            gc.collect(1)  # when little is alive; older survivors are walked once, at the end
+        except DBAPIError as exc:
+            connection.rollback()
+            if attempt == RETRY_ATTEMPTS or not retryable(exc):
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+            todo = pending
+
+
+def _write_batch(connection: Connection, batch: _Batch) -> None:
+    """The articles upserted, their misses recorded, old misses cleared, and the flags of the
+    references that cite them replaced (in the caller's transaction)."""
+    now = m.utcnow()
+    # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
+    rows = [{**vars(a), "fetched_at": now} for a in batch.articles]
+    upsert(connection, m.Article, rows, ["pmid"])
+    pmids = sorted(a.pmid for a in batch.articles)
+    for i in range(0, len(pmids), 500):
+        chunk = pmids[i : i + 500]
+        execute_many(
+            connection, f"DELETE FROM unresolved WHERE pmid IN ({', '.join('?' for _ in chunk)})", [tuple(chunk)]
+        )
+    misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in batch.missing.items()]
+    upsert(connection, m.Unresolved, misses, ["pmid"])
+    _replace_flags(connection, sorted(batch.flags), _flag_rows(batch.flags))
 
 
 def _fetch_in_flight(
@@ -383,28 +503,17 @@ def _save_batch(
 
     Upserts (keys sorted, so two writers lock rows in one order), re-run on a clash with
     another process resolving the same PMIDs."""
-    now = m.utcnow()
-    # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
     latest = {a.pmid: a for a in articles}  # a PMID twice: the last one
-    rows = [{**vars(a), "fetched_at": now} for a in latest.values()]
-    misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in missing.items()]
-    flags = _flags_for(latest, by_pmid or {})
-    flag_rows = _flag_rows(flags)
-
-    def work(session: Session) -> None:
-        upsert(session, m.Article, rows, ["pmid"])
-        if rows:
-            session.exec(delete(m.Unresolved).where(m.Unresolved.pmid.in_(set(latest))))  # type: ignore[call-overload,attr-defined]
-        upsert(session, m.Unresolved, misses, ["pmid"])
-        _replace_flags(session, sorted(flags), flag_rows)
-
-    in_transaction(engine, work)
-    return flags
+    batch = _Batch(list(latest.values()), missing, _flags_for(latest, by_pmid or {}))
+    with engine.connect() as connection:
+        _write(connection, [batch], [batch], commit=True)
+    return batch.flags
 
 
 # ---------------------------------------------------------------- citation check
 
 
+_CITATION_FIELDS = tuple(f.name for f in fields(Citation))
 _CHECKED_FIELDS = (
     "pmid", "title", "year", "volume", "issue", "pages", "authors", "journal", "journal_iso",
     "publication_status",
@@ -412,7 +521,7 @@ _CHECKED_FIELDS = (
 
 
 def citation_record(ref: m.Reference) -> Citation:
-    values = {f.name: getattr(ref, f.name) for f in fields(Citation)}
+    values = {name: getattr(ref, name) for name in _CITATION_FIELDS}
     values["authors"], values["warnings"] = tuple(ref.authors or ()), tuple(ref.warnings or ())
     return Citation(**values)
 
@@ -470,12 +579,21 @@ def _flag_rows(
     ]
 
 
-def _replace_flags(session: Session, ids: list[int], rows: list[dict[str, Any]]) -> None:
+def _replace_flags(session: Session | Connection, ids: list[int], rows: list[dict[str, Any]]) -> None:
     """The flags of references `ids` become `rows` (in the caller's transaction)."""
+    connection = session.connection() if isinstance(session, Session) else session
     for i in range(0, len(ids), 500):
-        session.exec(delete(m.CitationFlag).where(m.CitationFlag.reference_id.in_(ids[i : i + 500])))  # type: ignore[call-overload,attr-defined]
-    if rows:
-        session.execute(insert(m.CitationFlag), rows)
+        chunk = ids[i : i + 500]
+        execute_many(
+            connection,
+            f"DELETE FROM citationflag WHERE reference_id IN ({', '.join('?' for _ in chunk)})",
+            [tuple(chunk)],
+        )
+    execute_many(
+        connection,
+        "INSERT INTO citationflag (reference_id, kind, detail) VALUES (?, ?, ?)",
+        [(r["reference_id"], r["kind"], r["detail"]) for r in rows],
+    )
 
 
 def _check_citations(

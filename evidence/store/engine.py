@@ -121,7 +121,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _retryable(exc: DBAPIError) -> bool:
+def retryable(exc: DBAPIError) -> bool:
     """A conflict with another writer that running the unit again resolves: a unique key
     another process inserted first, a deadlock or serialization failure, a busy SQLite."""
     if isinstance(exc, IntegrityError):
@@ -142,7 +142,7 @@ def in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
             with transaction(engine) as session:
                 return work(session)
         except DBAPIError as exc:
-            if attempt == RETRY_ATTEMPTS or not _retryable(exc):
+            if attempt == RETRY_ATTEMPTS or not retryable(exc):
                 raise
             time.sleep(random.uniform(0.02, 0.1) * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
