@@ -50,12 +50,15 @@ from evidence.services.policy import current_references, get_policy
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
 from evidence.store.engine import RETRY_ATTEMPTS, retryable
-from evidence.store.upsert import execute_many, upsert
+from evidence.store.upsert import execute_sql, insert_many, upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
 INTERRUPTED_REASON = "not fetched: stopped by the user"
 FETCH_AHEAD = 2  # batches in flight at once; the rate limiter still spaces the sends
+# the first batch, started before the references were loaded: its answer from the cache, or
+# the requests in flight for the first batches
+_Started = FetchResult | deque[tuple[list[str], Future[FetchResult]]] | None
 
 
 @dataclass
@@ -93,15 +96,20 @@ def resolve(
     summary = ResolveSummary()
     before = client.requests_made
     checked: dict[int, list[tuple[str, str]]] = {}
-    refs = _references(engine, policy_id)
-    summary.references = len(refs)
+    refs: list[m.Reference] = []
     try:
-        if _match_citations(engine, client, [r for r in refs if not r.pmid], refresh, summary):
-            refs = _references(engine, policy_id)  # they carry their matched PMIDs now
-        wanted = _pmids(refs)
-        todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
+        # the first requests leave before the references are loaded whole (most of a second
+        # for 10,000 of them), when no reference waits for a PMID from ECitMatch
+        todo, started = _start(engine, client, policy_id, refresh)
+        refs = _references(engine, policy_id)
+        summary.references = len(refs)
+        if todo is None:
+            if _match_citations(engine, client, [r for r in refs if not r.pmid], refresh, summary):
+                refs = _references(engine, policy_id)  # they carry their matched PMIDs now
+            wanted = _pmids(refs)
+            todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
         with collector.paused():  # collected after each write instead (_Writer.flush)
-            _fetch(engine, client, todo, summary, progress, refs, checked)
+            _fetch(engine, client, todo, summary, progress, refs, checked, started)
     except EntrezUnavailable as exc:
         summary.unreachable = str(exc)
     except EntrezError as exc:  # a batch that kept failing: keep what is stored, say why
@@ -111,6 +119,9 @@ def resolve(
         summary.interrupted = True
     finally:
         summary.requests = client.requests_made - before
+    if not refs:
+        refs = _references(engine, policy_id)
+        summary.references = len(refs)
     if not summary.interrupted:
         summary.flagged = _check_citations(engine, client, refs, refresh, summary, checked)
     _tally(engine, _pmids(refs), summary)
@@ -127,6 +138,44 @@ def _references(engine: Engine, policy_id: str | None) -> list[m.Reference]:
         else:
             policies = list(session.exec(select(m.Policy).order_by(m.Policy.id)))  # type: ignore[arg-type]
         return [r for p in policies for r in current_references(session, p)]
+
+
+def _start(
+    engine: Engine, client: EntrezClient, policy_id: str | None, refresh: bool
+) -> tuple[list[str] | None, _Started]:
+    """The PMIDs to fetch, read with one lean query, and the first batch under way: from the
+    cache, or FETCH_AHEAD requests sent. (None, None) when a reference still needs ECitMatch
+    (its PMID is not known yet: the caller works the list out after matching)."""
+    from sqlalchemy import select as core_select
+
+    columns = (m.Reference.pmid, m.Reference.matched_pmid, m.Reference.match_status, m.Reference.id)
+    with Session(engine) as session:
+        policies = (
+            [get_policy(session, policy_id)] if policy_id is not None
+            else list(session.exec(select(m.Policy)))  # type: ignore[arg-type]
+        )
+        rows = []
+        for p in policies:
+            stmt = core_select(*columns).where(
+                m.Reference.policy_id == p.id, m.Reference.revision == p.revision  # type: ignore[arg-type]
+            )
+            rows.extend(session.execute(stmt))
+    if any(
+        not pmid and rid is not None and status != CONFIRMED and (refresh or status is None)
+        for pmid, _, status, rid in rows
+    ):
+        return None, None
+    found = {(pmid or matched or "").strip() for pmid, matched, _, _ in rows}
+    wanted = sorted((p for p in found if p), key=_pmid_key)
+    todo = wanted if refresh else sorted(set(wanted) - _stored(engine, wanted), key=_pmid_key)
+    if not todo:
+        return todo, None
+    first = todo[:BATCH]
+    cached = client.cached_articles(first)
+    if cached is not None:
+        return todo, cached
+    batches = [todo[i : i + BATCH] for i in range(0, min(len(todo), BATCH * FETCH_AHEAD), BATCH)]
+    return todo, deque((b, in_background(partial(client.fetch_articles, b), "efetch")) for b in batches)
 
 
 def _pmid_key(p: str) -> tuple[int, str]:
@@ -269,6 +318,7 @@ def _fetch(
     progress: ProgressCallback | None,
     refs: Iterable[m.Reference] = (),
     checked: dict[int, list[tuple[str, str]]] | None = None,
+    started: _Started = None,
 ) -> None:
     """Fetch `todo`, write it, and check the citations of the references it answers; their
     flags go into `checked` (reference id -> flags) as they are written.
@@ -297,7 +347,7 @@ def _fetch(
             progress(done, len(todo))
 
     try:
-        failed = _fetch_in_flight(client, batches, saved, writer.flush)
+        failed = _fetch_in_flight(client, batches, saved, writer.flush, started)
         for batch in failed:  # second pass, one at a time; a second failure raises
             writer.flush()
             saved(batch, client.fetch_articles(batch))
@@ -307,6 +357,7 @@ def _fetch(
 
 GROUP = 1000  # articles written per transaction at most (whole batches: a kill keeps whole ones)
 QUEUED = 2  # parsed batches waiting for the writer thread at most (memory stays flat)
+THREADED = True  # the writer thread (off: written on the calling thread, as before)
 COLLECT_EVERY = 5  # batches between two young-generation collections while the collector is paused
 
 
@@ -344,7 +395,9 @@ class _Writer:
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
         self.added = 0
-        self.idle = threading.Event()
+        self.connection: Connection | None = None  # THREADED off: written on this thread
+        self.pending: list[_Batch] = []  # written since the last commit
+        self.written = 0
 
     # ------------------------------------------------------------ the calling thread
 
@@ -360,11 +413,13 @@ class _Writer:
 
     def flush(self) -> None:
         """Commit what was handed over (without waiting for it)."""
-        if self.thread is not None:
+        if self.thread is not None or self.connection is not None:
             self._put(_COMMIT)
 
     def close(self) -> None:
         """Write and commit everything handed over, then stop the thread; raises its error."""
+        if self.connection is not None:
+            self._put(_STOP)
         if self.thread is not None:
             self._put(_STOP)
             self.thread.join()
@@ -372,6 +427,9 @@ class _Writer:
         self._raise()
 
     def _put(self, item: _Batch | str) -> None:
+        if not THREADED:
+            self._inline(item)
+            return
         if self.thread is None:
             self.thread = threading.Thread(target=self._run, name="resolve-writer", daemon=True)
             self.thread.start()
@@ -391,21 +449,32 @@ class _Writer:
 
     # ------------------------------------------------------------ the writer thread
 
+    def _inline(self, item: _Batch | str) -> None:
+        if self.connection is None:
+            self.connection = self.engine.connect()
+        try:
+            self._handle(self.connection, item)
+        finally:
+            if item == _STOP:
+                self.connection.close()
+                self.connection = None
+
+    def _handle(self, connection: Connection, item: _Batch | str) -> None:
+        if isinstance(item, _Batch):
+            self.pending.append(item)
+            self.written += len(item.articles)
+            _write(connection, self.pending, [item], commit=self.written >= GROUP)
+        else:
+            _write(connection, self.pending, [], commit=True)
+        if not connection.in_transaction():
+            self.pending, self.written = [], 0
+
     def _run(self) -> None:
-        pending: list[_Batch] = []  # written since the last commit
-        written = 0
         try:
             with self.engine.connect() as connection:
                 while True:
                     item = self.queue.get()
-                    if isinstance(item, _Batch):
-                        pending.append(item)
-                        written += len(item.articles)
-                        _write(connection, pending, [item], commit=written >= GROUP)
-                    else:
-                        _write(connection, pending, [], commit=True)
-                    if connection.in_transaction() is False:
-                        pending, written = [], 0
+                    self._handle(connection, item)
                     if item == _STOP:
                         return
         except BaseException as exc:  # handed to the calling thread; the queue is drained
@@ -447,8 +516,8 @@ def _write_batch(connection: Connection, batch: _Batch) -> None:
     pmids = sorted(a.pmid for a in batch.articles)
     for i in range(0, len(pmids), 500):
         chunk = pmids[i : i + 500]
-        execute_many(
-            connection, f"DELETE FROM unresolved WHERE pmid IN ({', '.join('?' for _ in chunk)})", [tuple(chunk)]
+        execute_sql(
+            connection, f"DELETE FROM unresolved WHERE pmid IN ({', '.join('?' for _ in chunk)})", tuple(chunk)
         )
     misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in batch.missing.items()]
     upsert(connection, m.Unresolved, misses, ["pmid"])
@@ -460,11 +529,19 @@ def _fetch_in_flight(
     batches: list[list[str]],
     saved: Callable[[list[str], FetchResult], None],
     before_waiting: Callable[[], None] = lambda: None,
+    started: _Started = None,
 ) -> list[list[str]]:
     """Save every batch in order: from the cache on this thread while nothing is in flight,
-    else with FETCH_AHEAD requests in flight; return the batches that failed."""
+    else with FETCH_AHEAD requests in flight; return the batches that failed. `started`: the
+    first batch's cached answer, or the first requests already in flight (`_start`)."""
     queue, failed = deque(batches), []
     pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
+    if isinstance(started, FetchResult):
+        saved(queue.popleft(), started)
+    elif started:
+        pending = started
+        for _ in started:
+            queue.popleft()
     try:
         while queue or pending:
             if not pending:
@@ -584,14 +661,15 @@ def _replace_flags(session: Session | Connection, ids: list[int], rows: list[dic
     connection = session.connection() if isinstance(session, Session) else session
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        execute_many(
+        execute_sql(
             connection,
             f"DELETE FROM citationflag WHERE reference_id IN ({', '.join('?' for _ in chunk)})",
-            [tuple(chunk)],
+            tuple(chunk),
         )
-    execute_many(
+    insert_many(
         connection,
-        "INSERT INTO citationflag (reference_id, kind, detail) VALUES (?, ?, ?)",
+        "citationflag",
+        ("reference_id", "kind", "detail"),
         [(r["reference_id"], r["kind"], r["detail"]) for r in rows],
     )
 

@@ -84,8 +84,8 @@ def upsert(
     Runs in the session's (or connection's) transaction: the caller commits. Returns the
     number of rows sent (after folding repeated keys).
 
-    The rows go to the driver's `executemany` as prepared tuples, each value through its
-    column's own bind processor (the JSON text, dates and booleans are what the ORM would
+    The rows go to the driver as prepared values, many rows per statement, each value through
+    its column's own bind processor (the JSON text, dates and booleans are what the ORM would
     store, byte for byte): compiling the statement and processing it row by row in
     SQLAlchemy was a third of a cached resolve's write time."""
     table = model_cls.__table__
@@ -102,16 +102,46 @@ def upsert(
         carried = {c for r in given for c in r}
         update_cols = [c for c in columns if c in carried and c not in key_cols]
     connection = session.connection() if isinstance(session, Session) else session
-    sql, processors = _statement(connection.dialect, table, tuple(columns), tuple(key_cols), tuple(update_cols))
+    shape = _shape(connection.dialect, table, tuple(columns), tuple(key_cols), tuple(update_cols))
+    processors = shape[3]
     params = [
-        tuple(
-            value if process is None else process(value)
-            for value, process in zip([r.get(c) for c in columns], processors, strict=True)
-        )
+        value if process is None else process(value)
         for r in batch
+        for value, process in zip([r.get(c) for c in columns], processors, strict=True)
     ]
-    connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
-    return len(params)
+    insert_values(connection, shape, params, len(columns))
+    return len(batch)
+
+
+MAX_PARAMS = 30_000  # per statement (SQLite allows 32,766; PostgreSQL 65,535)
+
+
+def insert_values(connection: Connection, shape: tuple[str, str, str, Any], params: list[Any], width: int) -> None:
+    """Run `shape` (head, row marks, tail) with as many rows per statement as MAX_PARAMS
+    allows: one multi-row VALUES is one step in SQLite, which releases the GIL once for the
+    whole batch (executemany takes it back after every row, so a writer thread beside a busy
+    parser crawled)."""
+    head, marks, tail = shape[:3]
+    per = max(1, MAX_PARAMS // width) * width
+    for i in range(0, len(params), per):
+        chunk = params[i : i + per]
+        sql = head + ", ".join([marks] * (len(chunk) // width)) + tail
+        connection.exec_driver_sql(sql, tuple(chunk))
+
+
+def insert_many(connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain INSERT of `rows` (values the driver takes as they are), many rows per statement."""
+    if not rows:
+        return
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    quote = connection.dialect.identifier_preparer.quote
+    shape = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ",
+        "(" + ", ".join(mark for _ in columns) + ")",
+        "",
+        None,
+    )
+    insert_values(connection, shape, [v for row in rows for v in row], len(columns))
 
 
 def _processor(dialect: Any, type_: Any) -> Any:
@@ -133,26 +163,25 @@ def _processor(dialect: Any, type_: Any) -> Any:
 _ENCODER = json.JSONEncoder(check_circular=False)
 
 
-def execute_many(connection: Connection, sql: str, params: list[tuple[Any, ...]]) -> None:
-    """Plain SQL in the driver's parameter style ("?" is rewritten for PostgreSQL's "%s")."""
-    if not params:
-        return
+def execute_sql(connection: Connection, sql: str, params: tuple[Any, ...]) -> None:
+    """One plain statement in the driver's parameter style ("?" becomes PostgreSQL's "%s")."""
     if connection.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
-    connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    connection.exec_driver_sql(sql, params)
 
 
-_STATEMENTS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[str, list[Any]]]] = (
+_SHAPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[str, str, str, list[Any]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _statement(
+def _shape(
     dialect: Any, table: Any, columns: tuple[str, ...], keys: tuple[str, ...], updates: tuple[str, ...]
-) -> tuple[str, list[Any]]:
-    """The INSERT ... ON CONFLICT text in the driver's parameter style, and each column's bind
-    processor (None where the driver takes the value as it is); made once per shape."""
-    made = _STATEMENTS.setdefault(dialect, {})
+) -> tuple[str, str, str, list[Any]]:
+    """The INSERT ... VALUES head, one row's marks (in the driver's parameter style), the
+    ON CONFLICT tail, and each column's bind processor (None where the driver takes the value
+    as it is); made once per shape."""
+    made = _SHAPES.setdefault(dialect, {})
     cache_key = (table.name, columns, keys, updates)
     found = made.get(cache_key)
     if found is not None:
@@ -160,14 +189,14 @@ def _statement(
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(mark for _ in columns)
+    head = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) VALUES "
+    marks = "(" + ", ".join(mark for _ in columns) + ")"
     target = ", ".join(quote(k) for k in keys)
-    sql = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) VALUES ({marks}) "
     if updates:
         sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in updates)
-        sql += f"ON CONFLICT ({target}) DO UPDATE SET {sets}"
+        tail = f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
     else:
-        sql += f"ON CONFLICT ({target}) DO NOTHING"
+        tail = f" ON CONFLICT ({target}) DO NOTHING"
     processors = [_processor(dialect, table.columns[c].type) for c in columns]
-    made[cache_key] = found = (sql, processors)
+    made[cache_key] = found = (head, marks, tail, processors)
     return found
