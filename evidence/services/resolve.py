@@ -355,8 +355,8 @@ def _fetch(
         writer.close()  # what finished stays, whatever stopped the run
 
 
-GROUP = 1000  # articles written per transaction at most (whole batches: a kill keeps whole ones)
-QUEUED = 2  # parsed batches waiting for the writer thread at most (memory stays flat)
+GROUP = 600  # articles written per transaction at most (whole batches: a kill keeps whole ones)
+QUEUED = 1  # parsed batches waiting for the writer thread at most (memory stays flat)
 THREADED = True  # the writer thread (off: written on the calling thread, as before)
 COLLECT_EVERY = 5  # batches between two young-generation collections while the collector is paused
 
