@@ -317,6 +317,8 @@ def forget() -> None:
     if model._scorer.cache_info().currsize:  # its per-token sums, when it is loaded
         model._scorer()._reset()
     _MEMO.clear()
+    normalise.forget()
+    abbreviate.cache_clear()
     tokens._PIECES.clear()
     features._CACHE.clear()
     features._NEAR.clear()

@@ -70,6 +70,24 @@ _PARTICLES = {
 }
 
 
+def _remembered(fn):  # type: ignore[no-untyped-def]
+    """A field's normal form is a function of its printed text alone, and a reference list
+    prints the same journals, dates, volumes and author groups again and again."""
+    fn = lru_cache(maxsize=1 << 14)(fn)
+    _REMEMBERED.append(fn)
+    return fn
+
+
+_REMEMBERED: list = []
+
+
+def forget() -> None:
+    """Drop every remembered normal form."""
+    for fn in _REMEMBERED:
+        fn.cache_clear()
+    _is_initials.cache_clear()
+
+
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
     if text is None:
         return None
@@ -95,6 +113,7 @@ def strip_quotes(text: str | None) -> str | None:
     return clean(text)
 
 
+@_remembered
 def title(text: str | None) -> str | None:
     text = clean(text, " ,;:")
     if text is None:
@@ -105,6 +124,7 @@ def title(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def journal(text: str | None) -> str | None:
     text = clean(text, " ,;:")
     if text is None:
@@ -117,6 +137,7 @@ def journal(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def date(text: str | None) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) from a printed date: 2016, Mar 03 2016, 2016 Mar 3, June 5, 2005, 2016/03/05."""
     if not text:
@@ -144,6 +165,7 @@ def date(text: str | None) -> tuple[int | None, int | None, int | None]:
     return year, month, day
 
 
+@_remembered
 def volume_issue(text: str | None) -> tuple[str | None, str | None]:
     """'374(9):' -> ('374', '9'); 'vol. 36, no. 9' -> ('36', '9'); '38 Suppl 2' -> ('38', 'Suppl 2')."""
     text = clean(text, " .,;:")
@@ -167,6 +189,7 @@ def volume_issue(text: str | None) -> tuple[str | None, str | None]:
     return (first or None), None
 
 
+@_remembered
 def pages(text: str | None) -> str | None:
     """'pp. 334–344' -> '334-344'; 'p. A65.' -> 'A65'; 'e71-e126'; '3S-125S.e40'; 'CD008347'."""
     text = clean(text, " .,;:()")
@@ -180,6 +203,7 @@ def pages(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     """Names in order as "Surname AB", and whether the list was cut ("et al")."""
     text = " ".join((text or "").replace("*", " ").split())
