@@ -14,6 +14,7 @@ package once, on first use.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from evidence import collector
@@ -49,6 +50,17 @@ def label_citation(
     return [(label, text[start:end]) for label, start, end in runs]
 
 
+def _segments(raw: str, spans: list[tuple[int, int, str]], labelled: Labelled | None) -> list[tuple[str, str]]:
+    """`label_citation` of a reference already whitespace-normalised (`parse_citation`'s `raw`:
+    `re`'s `\\s` and `str.split` agree on what whitespace is)."""
+    text = raw[:_MAX_LABELLED]
+    tokens, labels = labelled if labelled is not None else _labelled(text)
+    if len(raw) > _MAX_LABELLED:
+        _, spans = identifiers.lift(text)
+    runs = _grammar(text, _runs(tokens, _force_spans(tokens, labels, spans)))
+    return [(label, text[start:end]) for label, start, end in runs]
+
+
 def _read(text: str) -> str:
     """The part of a reference the model labels: whitespace-normalised, at most _MAX_LABELLED."""
     return " ".join(text.split())[:_MAX_LABELLED]
@@ -64,14 +76,20 @@ def label_runs(
     tokens, labels = labelled if labelled is not None else _labelled(text)
     if spans is None or len(whole) > _MAX_LABELLED:
         _, spans = identifiers.lift(text)
-    labels = _force_spans(tokens, labels, spans)
-    runs: list[list] = []  # [label, start, end]
+    return text, _grammar(text, _runs(tokens, _force_spans(tokens, labels, spans)))
+
+
+def _runs(tokens: list[Token], labels: list[str]) -> list[list]:
+    """[label, start, end] per run of tokens with the same label."""
+    runs: list[list] = []
+    last: list = [None]
     for tok, label in zip(tokens, labels, strict=True):
-        if runs and runs[-1][0] == label:
-            runs[-1][2] = tok.end
+        if label == last[0]:
+            last[2] = tok.end
         else:
-            runs.append([label, tok.start, tok.end])
-    return text, _grammar(text, runs)
+            last = [label, tok.start, tok.end]
+            runs.append(last)
+    return runs
 
 
 def _labelled(text: str) -> Labelled:
@@ -98,11 +116,16 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
     for run in runs:
         label, start, end = run
         piece = text[start:end]
-        if label == "date" and (m := _DATE_THEN_VOLUME.match(piece)) and not any(r[0] == "volume" for r in runs):
+        if (
+            label == "date"
+            and ";" in piece  # both patterns need one
+            and (m := _DATE_THEN_VOLUME.match(piece))
+            and not any(r[0] == "volume" for r in runs)
+        ):
             out.append(["date", start, start + m.end(1)])
             out.append(["volume", start + m.start(2), end])
             continue
-        if label == "volume" and out and out[-1][0] == "date" and (m := _DAY_THEN_VOLUME.match(piece)):
+        if label == "volume" and out and out[-1][0] == "date" and ";" in piece and (m := _DAY_THEN_VOLUME.match(piece)):
             out[-1][2] = start + m.end(1)
             out.append(["volume", start + m.start(2), end])
             continue
@@ -219,6 +242,19 @@ _TITLE_TAIL = re.compile(
 _VOLUME_WORD = re.compile(r"^(?:vol|volume|v|no|nr|issue|bd|t|suppl|supplement|pt|part|n°)\.?,?$", re.I)
 
 
+_CLAUSE_END = frozenset(".,:;?!”\"’»)")
+
+
+def _last_clause(title: str) -> tuple[int, int] | None:
+    """Where the title's last clause starts: (the last clause-ending mark, the end of the
+    whitespace after it), or None when that mark is not followed by whitespace."""
+    at = max(map(title.rfind, _CLAUSE_END))
+    end = at + 1
+    while end < len(title) and title[end].isspace():
+        end += 1
+    return (at, end) if at >= 0 and end > at + 1 else None
+
+
 def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
     """A journal is followed by its volume: words that open a volume run ("neurotrauma 12,") are
     the journal's end; with no journal at all, the short last clause of a title that runs into
@@ -237,10 +273,9 @@ def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
             labels.add("journal")
         if label == "journal" and prev[0] == "title":
             title = text[prev[1] : prev[2]]
-            cut = re.search(r"[.,:;?!”\"’»)]\s+(?=[^.,:;?!”\"’»)]*$)", title)
-            if not re.search(r"[.,:;?!”\"’»)]$", title) and cut:
-                runs[k][1] = prev[1] + cut.end()  # "..., Sedimentary" + "Geology,": one journal
-                prev[2] = prev[1] + cut.start() + 1
+            if title and title[-1] not in _CLAUSE_END and (cut := _last_clause(title)):
+                runs[k][1] = prev[1] + cut[1]  # "..., Sedimentary" + "Geology,": one journal
+                prev[2] = prev[1] + cut[0] + 1
             continue
         if label not in ("volume", "pages") or prev[0] not in ("journal", "title"):
             continue
@@ -268,17 +303,19 @@ def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
 
 
 def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
-    if not spans:  # most references: no identifier, so only the model's guesses of one go
-        return ["note" if label in ("pmid", "doi", "url") else label for label in labels]
-    out = list(labels)
-    for i, tok in enumerate(tokens):
-        for start, end, label in spans:
-            if start <= tok.start < end:
+    """The labels with each token that starts inside an identifier's span given the first such
+    span's label, and the model's other guesses of an identifier made notes."""
+    if "pmid" in labels or "doi" in labels or "url" in labels:
+        out = ["note" if label in ("pmid", "doi", "url") else label for label in labels]
+    elif not spans:  # most references: no identifier, and the model guessed none
+        return labels
+    else:
+        out = list(labels)
+    if spans:
+        starts = [tok.start for tok in tokens]
+        for start, end, label in reversed(spans):  # the first span holding a token wins
+            for i in range(bisect_left(starts, start), bisect_left(starts, end)):
                 out[i] = label
-                break
-        else:
-            if out[i] in ("pmid", "doi", "url"):  # the model's guess without an exact match
-                out[i] = "note"
     return out
 
 
@@ -348,7 +385,7 @@ def _parsed(
 def _fields(
     raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | None], labelled: Labelled | None = None
 ) -> dict[str, object]:
-    segments = label_citation(raw, spans, labelled) if raw else []
+    segments = _segments(raw, spans, labelled) if raw else []
     first: dict[str, str] = {}
     for label, seg in segments:
         first.setdefault(label, seg)
