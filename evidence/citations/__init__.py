@@ -359,6 +359,7 @@ def forget() -> None:
     tokens._PIECES.clear()
     features._CACHE.clear()
     features._NEAR.clear()
+    features._SHAPES.clear()
 
 
 def _parsed(
