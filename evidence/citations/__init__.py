@@ -321,7 +321,7 @@ def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, 
 
 def parse_citation(text: str, number: int = 0) -> Citation:
     """One reference string -> Citation; never raises, never loses the raw text."""
-    raw = re.sub(r"\s+", " ", text or "").strip()
+    raw = " ".join((text or "").split())  # `re`'s \s is str.isspace: runs of it made one space
     ids, fields, warnings = _parsed(raw)
     return Citation(number=number, raw=raw, warnings=warnings, **ids, **fields)  # type: ignore[arg-type]
 
@@ -330,11 +330,12 @@ def parse_citations(texts: Sequence[str], numbers: Sequence[int] | None = None) 
     """Many reference strings (a reference list) -> Citations, as `parse_citation` gives each:
     the model labels them all in one batch, which is several times faster than one by one."""
     with collector.paused(freeze=False):  # millions of small objects, no cycles
-        raws = [re.sub(r"\s+", " ", text or "").strip() for text in texts]
+        raws = [" ".join((text or "").split()) for text in texts]
         todo = [raw for raw in dict.fromkeys(raws) if raw and raw not in _MEMO]
-        tokens = [tokenize(_read(raw)) for raw in todo]
+        tokens = [tokenize(raw[:_MAX_LABELLED]) for raw in todo]  # `_read`: raw is normalised
         for raw, toks, labels in zip(todo, tokens, label_many(tokens), strict=True):
             _parsed(raw, (toks, labels))
+        del tokens, todo  # freed now, not walked by the collection that follows the pause
         numbers = numbers if numbers is not None else range(1, len(raws) + 1)
         out = []
         for raw, number in zip(raws, numbers, strict=True):
