@@ -271,7 +271,7 @@ class Scorer:
             if i:
                 current = back[rows, i, current]
         names = self.labels
-        return [[names[j] for j in labels[b, : lengths[b]]] for b in range(batch)]
+        return [[names[j] for j in row[:n]] for row, n in zip(labels.tolist(), lengths.tolist(), strict=True)]
 
 
 _FLAGS = ("parens", "star", "quote_open", "quote_close", "year", "jw", "numeric", "sentence_end", "chunk_end",
