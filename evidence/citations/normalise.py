@@ -86,6 +86,7 @@ def forget() -> None:
     for fn in _REMEMBERED:
         fn.cache_clear()
     _is_initials.cache_clear()
+    _one_name.cache_clear()
 
 
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
@@ -267,7 +268,7 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
         following = expanded[index + 1].split() if index + 1 < len(expanded) else []
         # "Cabrera Garcia, J.": a two-word surname, inverted, its initials (with periods) next
         inverted = following and "." in "".join(following) and all(map(_is_initials, following))
-        name = None if inverted and not any(map(_is_initials, words)) else _one_name(words)
+        name = None if inverted and not any(map(_is_initials, words)) else _one_name(tuple(words))
         if name is None:
             pending = piece
         else:
@@ -312,7 +313,8 @@ def _given_only(words: list[str]) -> bool:
     )
 
 
-def _one_name(words: list[str]) -> str | None:
+@lru_cache(maxsize=1 << 14)  # the same authors recur across a list, whatever its separators
+def _one_name(words: tuple[str, ...]) -> str | None:
     """A complete name from its words, or None when it is a surname alone (inverted form)."""
     if len(words) == 1:
         return None
