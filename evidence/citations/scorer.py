@@ -139,8 +139,8 @@ class Scorer:
             self._tokens[first : first + len(new)] = sums
             self._flags = _room(self._np, self._flags, first + len(new))
             self._flags[first : first + len(new)] = [e[1:] for e in new.values()]  # _FLAGS, in order
-            ids.update((t, first + k) for k, t in enumerate(new))
-        return [ids[t] for t in texts]
+            ids.update(zip(new, range(first, first + len(new)), strict=True))
+        return list(map(ids.__getitem__, texts))
 
     def label(self, sequences: Sequence[Sequence[str]]) -> list[list[str]]:
         """One label per token of each sequence of token texts."""
