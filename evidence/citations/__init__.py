@@ -29,10 +29,13 @@ __all__ = ["parse_citation", "parse_citations", "label_citation", "label_runs"]
 # Longer entries are labelled on their first part only (the raw text is always kept whole):
 # a 100 KB "entry" is a splitting accident, not a reference.
 _MAX_LABELLED = 2_000
+_REPORT_WORDS = (
+    "report", "assessment", "technical", "evidence review", "white paper", "guidance", "brief", "bulletin",
+    r"no\.\s*\d", r"publication\s+no", "working paper", "monograph",
+)  # fmt: skip
+# the lookahead (the words' first letters) lets the alternation be tried only where one can start
 _REPORT = re.compile(
-    r"\b(?:report|assessment|technical|evidence review|white paper|guidance|brief|bulletin|"
-    r"no\.\s*\d|publication\s+no|working paper|monograph)\b",
-    re.I,
+    r"\b(?=[" + "".join(sorted({w[0] for w in _REPORT_WORDS})) + r"])(?:" + "|".join(_REPORT_WORDS) + r")\b", re.I
 )
 
 
