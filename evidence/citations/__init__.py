@@ -118,17 +118,15 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
     out: list[list] = []
     for run in runs:
         label, start, end = run
+        if label not in ("date", "volume") or text.find(";", start, end) < 0:  # both patterns need one
+            out.append(list(run))
+            continue
         piece = text[start:end]
-        if (
-            label == "date"
-            and ";" in piece  # both patterns need one
-            and (m := _DATE_THEN_VOLUME.match(piece))
-            and not any(r[0] == "volume" for r in runs)
-        ):
+        if label == "date" and (m := _DATE_THEN_VOLUME.match(piece)) and not any(r[0] == "volume" for r in runs):
             out.append(["date", start, start + m.end(1)])
             out.append(["volume", start + m.start(2), end])
             continue
-        if label == "volume" and out and out[-1][0] == "date" and ";" in piece and (m := _DAY_THEN_VOLUME.match(piece)):
+        if label == "volume" and out and out[-1][0] == "date" and (m := _DAY_THEN_VOLUME.match(piece)):
             out[-1][2] = start + m.end(1)
             out.append(["volume", start + m.start(2), end])
             continue
@@ -470,7 +468,7 @@ def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None
         return "chapter"
     if container and first.get("volume") and first.get("pages") and not first.get("publisher"):
         return "article"  # 'Proceedings of the National Academy of Sciences, 120(49), e2305772120.': a serial
-    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
+    text = " ".join([first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title")])
     if first.get("publisher") or first.get("location") or first.get("edition"):
         return "report" if first.get("genre") or _REPORT.search(text) else "book"
     if ids.get("url") or first.get("url"):
