@@ -219,7 +219,9 @@ def test_tuned_parser_equals_the_plain_walk_on_every_real_sample(shared: Path) -
 @pytest.mark.parametrize(
     "text",
     ["", " ", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a\rb", "a\u00a0b", "a\u2009b", "a\u3000b", "a\x85b", "\u2028"]
-    + ["Plain words, one space each.", "é accentué", "x" * 300, "tab\tin a long string " * 5],
+    + ["Plain words, one space each.", "é accentué", "x" * 300, "tab\tin a long string " * 5]
+    + [f"{'a long ASCII string, ' * 3}{c}end" for c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "]
+    + [" a long ASCII string that starts with a space", "a long ASCII string that ends with a space "],
 )
 def test_clean_text_fast_path_agrees_with_split_and_join(text: str) -> None:
     assert clean_text(text) == (" ".join(text.split()) or None)
