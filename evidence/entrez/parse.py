@@ -43,7 +43,6 @@ from typing import Any
 
 from lxml import etree
 
-from evidence import collector
 from evidence.entrez.digest import record_digest
 from evidence.errors import EntrezError
 from evidence.records import Article
@@ -253,17 +252,17 @@ def _find_text(el: etree._Element, path: str) -> str | None:
 def parse_efetch(data: bytes) -> list[Article]:
     """Parse an efetch `db=pubmed retmode=xml` body into one Article per record, in order.
 
-    The cyclic collector is paused meanwhile: a batch makes tens of thousands of dicts,
-    lists and strings and no cycle, and the collections they would trigger cost about a
-    tenth of the parse (a caller that paused it already, like resolve, loses nothing)."""
-    with collector.paused(freeze=False):
-        root = _root(data)
-        records = list(root.iterchildren(*_RECORD_TAGS))
-        raw = _raw_slices(data, root, records)
-        return [
-            _journal_article(el, xml) if el.tag == "PubmedArticle" else _book_article(el, xml)
-            for el, xml in zip(records, raw, strict=True)
-        ]
+    A batch makes tens of thousands of dicts, lists and strings and no cycle: a caller that
+    parses many batches pauses the cyclic collector around them (`evidence.collector`, as
+    resolve does). Not here: parses run on fetch-ahead threads, and a pause taken on two
+    threads at once can race (one reads "off" just before the other turns it back on)."""
+    root = _root(data)
+    records = list(root.iterchildren(*_RECORD_TAGS))
+    raw = _raw_slices(data, root, records)
+    return [
+        _journal_article(el, xml) if el.tag == "PubmedArticle" else _book_article(el, xml)
+        for el, xml in zip(records, raw, strict=True)
+    ]
 
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
