@@ -12,6 +12,7 @@ through those services' ORM reads, and only when the policy has a review cycle o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -27,7 +28,7 @@ from evidence.report.model import ReferenceInput, ReportData, ReportInput, build
 from evidence.services.facts import facts_for
 from evidence.services.policy import find_policy, subject_of
 from evidence.store import queries as q
-from evidence.store.read import Reader, as_json_items_until, reading
+from evidence.store.read import Reader, as_json, as_json_items_until, reading
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -109,9 +110,11 @@ def _new_studies(session: Reader, since: dict[str, Any] | None) -> list[dict[str
     """The latest cycle's included studies with their records' trial facts (new rows)."""
     included = (since or {}).get("included", [])
     articles = _articles(session, [inc["pmid"] for inc in included])
-    facts = facts_for(session, {
+    studies = {
         p: a for inc in included if inc.get("design") in FACT_DESIGNS and (a := articles.get(p := inc["pmid"]))
-    })  # fmt: skip
+    }  # fmt: skip
+    _read_sections(articles, studies)
+    facts = facts_for(session, studies)
     out = []
     for inc in included:
         a = articles.get(inc["pmid"])
@@ -142,11 +145,25 @@ ARTICLE_COLUMNS = (
 
 def _articles(session: Reader, pmids: list[str]) -> dict[str, dict[str, Any]]:
     """Articles by PMID as the report's plain dicts, a few chunked queries, no raw XML; of the
-    authors only those up to the first named one (`first_author` reads no further)."""
-    found = q.articles(session, pmids, ARTICLE_COLUMNS, undecoded=("authors",))
+    authors only those up to the first named one (`first_author` reads no further). The
+    abstract sections are left as stored until `_read_sections` says whose are read."""
+    found = q.articles(session, pmids, ARTICLE_COLUMNS, undecoded=("authors", "abstract_sections"))
     for a in found.values():
         a["authors"] = as_json_items_until(a["authors"], names_author)
     return found
+
+
+def _read_sections(articles: dict[str, dict[str, Any]], wanted: Iterable[str]) -> None:
+    """Decode the abstract sections of the `wanted` records (direct trials and syntheses: their
+    facts and conclusions are read from them) and drop the others' undecoded: decoding every
+    record's ~2 KB of sections took a tenth of a 10,000-reference report (issue #16), and
+    nothing else in the report reads them."""
+    wanted = set(wanted)
+    for pmid, a in articles.items():
+        if pmid in wanted:
+            a["abstract_sections"] = as_json(a["abstract_sections"])
+        else:
+            del a["abstract_sections"]
 
 
 def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
@@ -173,7 +190,9 @@ def _reference_inputs(session: Reader, refs: list[Any]) -> list[ReferenceInput]:
     unresolved = _unresolved(session, [p for p in pmids if p not in articles])
     tags = _tags(session, [subject_of(r) for r in refs])
     flags = _citation_flags(session, [r.id for r in refs if r.id is not None])
-    facts = facts_for(session, _fact_articles(refs, articles, tags))
+    studies = _fact_articles(refs, articles, tags)
+    _read_sections(articles, studies)
+    facts = facts_for(session, studies)
     return [
         _reference_input(r, articles, unresolved, tags.get(subject_of(r)), flags.get(r.id, []), facts)
         for r in refs
