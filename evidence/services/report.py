@@ -168,8 +168,10 @@ def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
 
 
 def _tags(session: Reader, subjects: list[str]) -> dict[str, dict[str, Any]]:
-    return {subject: {k: v for k, v in tag.items() if k != "subject"}
-            for subject, tag in q.design_tags(session, subjects).items()}  # fmt: skip
+    found = q.design_tags(session, subjects)  # fresh dicts: the key they are found by is dropped
+    for tag in found.values():
+        del tag["subject"]
+    return found
 
 
 def _citation_flags(session: Reader, ref_ids: list[int]) -> dict[int, list[dict[str, str]]]:
