@@ -14,7 +14,6 @@ coverage decision.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -135,8 +134,11 @@ def _stamp(moment: datetime | None) -> str | None:
 
 
 def to_json(report: ReportData) -> str:
-    """The report as JSON (the shape schema.json describes)."""
-    return json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+    """The report as JSON (the shape schema.json describes): the text of
+    `json.dumps(report, ensure_ascii=False, indent=2, default=str)`, written faster."""
+    from evidence.report.jsontext import dumps
+
+    return dumps(report, str) + "\n"
 
 
 # ---------------------------------------------------------------- parts
@@ -345,7 +347,9 @@ def _trial(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
         "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
         "sample_size": _read(i, "sample_size", sample_size, _abstract(i)),
-        "phase": phase(text, mods),
+        # the phase reader's case-blind search runs only on text that names a phase (what it
+        # needs to match, "phase" in any case); its modifiers fallback either way
+        "phase": phase(text if "phase" in text.casefold() else "", mods),
     }
 
 
