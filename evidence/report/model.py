@@ -14,6 +14,7 @@ coverage decision.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -134,11 +135,8 @@ def _stamp(moment: datetime | None) -> str | None:
 
 
 def to_json(report: ReportData) -> str:
-    """The report as JSON (the shape schema.json describes): the text of
-    `json.dumps(report, ensure_ascii=False, indent=2, default=str)`, written faster."""
-    from evidence.report.jsontext import dumps
-
-    return dumps(report, str) + "\n"
+    """The report as JSON (the shape schema.json describes)."""
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 # ---------------------------------------------------------------- parts
