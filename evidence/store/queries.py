@@ -333,3 +333,19 @@ def status_latest_searches(reader: Reader) -> list[tuple[Any, ...]]:
            "JOIN (SELECT policy_id, max(id) AS id FROM policywatch GROUP BY policy_id) latest "
            "ON latest.id = w.id")  # fmt: skip
     return [(p, as_datetime(c), as_date(s), n, as_json(x)) for p, c, s, n, x in reader.rows(sql)]
+
+
+# ---------------------------------------------------------------- tag list, article show, review list
+
+#: the DesignTag columns `tag list` shows
+LISTED_TAG_COLUMNS = ("subject", "design", "modifiers", "level", "source", "signal", "confidence",
+                      "indexing", "note", "tagged_at")  # fmt: skip
+
+
+@_query(["pmid:1", "ref:1"])
+def tag_rows(reader: Reader, subjects: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """subject -> its design tag with what a listing shows (confidence, note, when)."""
+    sql = f"SELECT {', '.join(LISTED_TAG_COLUMNS)} FROM designtag WHERE subject IN ({{ids}})"
+    rows = _dicts(LISTED_TAG_COLUMNS, reader.chunked(sql, subjects),
+                  {"modifiers": as_json, "tagged_at": as_datetime})  # fmt: skip
+    return {r["subject"]: r for r in rows}
