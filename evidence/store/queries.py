@@ -349,3 +349,36 @@ def tag_rows(reader: Reader, subjects: Sequence[str]) -> dict[str, dict[str, Any
     rows = _dicts(LISTED_TAG_COLUMNS, reader.chunked(sql, subjects),
                   {"modifiers": as_json, "tagged_at": as_datetime})  # fmt: skip
     return {r["subject"]: r for r in rows}
+
+
+CYCLE_COLUMNS = ("id", "number", "status", "query", "since", "until", "date_type", "identified",
+                 "counts", "started_at", "closed_at", "searched_until", "search_complete",
+                 "incomplete")  # fmt: skip
+_CYCLE_TYPES = {"since": as_date, "until": as_date, "counts": as_json, "started_at": as_datetime,
+                "closed_at": as_datetime, "searched_until": as_date, "search_complete": as_bool,
+                "incomplete": as_bool}  # fmt: skip
+
+
+@_query("p1")
+def review_cycles(reader: Reader, policy_id: str) -> list[dict[str, Any]]:
+    """The policy's review cycles (what `review list` shows of each), by number."""
+    sql = f"SELECT {', '.join(CYCLE_COLUMNS)} FROM reviewcycle WHERE policy_id = ? ORDER BY number"
+    return _dicts(CYCLE_COLUMNS, reader.rows(sql, (policy_id,)), _CYCLE_TYPES)
+
+
+@_query("p1")
+def policy_candidates(reader: Reader, policy_id: str) -> list[tuple[int, str, str | None, str | None]]:
+    """(cycle id, PMID, decision, reason) of every candidate of the policy's review cycles."""
+    sql = ("SELECT c.cycle_id, c.pmid, c.decision, c.reason FROM candidate c "
+           "JOIN reviewcycle r ON r.id = c.cycle_id WHERE r.policy_id = ?")  # fmt: skip
+    return reader.rows(sql, (policy_id,))  # type: ignore[return-value]
+
+
+@_query("p1")
+def policy_votes(reader: Reader, policy_id: str) -> list[tuple[int, int, int, str, str, str]]:
+    """(cycle id, candidate id, decision id, reviewer, kind, decision) of every screening
+    decision in the policy's review cycles, in the order they were made."""
+    sql = ("SELECT c.cycle_id, d.candidate_id, d.id, d.reviewer, d.kind, d.decision "
+           "FROM decision d JOIN candidate c ON c.id = d.candidate_id "
+           "JOIN reviewcycle r ON r.id = c.cycle_id WHERE r.policy_id = ? ORDER BY d.id")  # fmt: skip
+    return reader.rows(sql, (policy_id,))  # type: ignore[return-value]
