@@ -145,6 +145,8 @@ def test_values_are_the_ones_the_orm_gives(filled, db_url):
             (cycle.id, candidate.id, decision.id, "r1", "screen", "maybe")
         ]
         assert q.review_cycles(reader, "p2") == [] and q.policy_votes(reader, "p2") == []
+        assert q.cycle_ids(reader, "p1") == {1: cycle.id}
+        assert q.cycle_decisions(reader, cycle.id) == [("9", None, "maybe")]
 
 
 def test_the_services_read_the_same_through_an_engine_and_a_url(filled, db_url):
@@ -161,13 +163,15 @@ def test_the_services_read_the_same_through_an_engine_and_a_url(filled, db_url):
     with pytest.raises(NotFound, match="no policy 'nope'"):
         show_policy(db_url, "nope")
     from evidence.services.article import show_article
-    from evidence.services.cycles import list_cycles
+    from evidence.services.cycles import diff_cycles, list_cycles
     from evidence.services.tag import list_tags
 
     assert list_tags(filled, "p1") == list_tags(db_url, "p1")
     assert [r["design"] for r in list_tags(db_url, "p1")] == ["guideline", None]
     assert list_cycles(filled, "p1") == list_cycles(db_url, "p1")
     assert list_cycles(db_url, "p1")[0]["agreement"]["reviewers"] == ["r1"]
+    assert diff_cycles(filled, "p1") == diff_cycles(db_url, "p1")
+    assert diff_cycles(db_url, "p1")["new_candidates"] == [{"pmid": "9", "design": None, "decision": "maybe"}]
     assert show_article(filled, "1") == show_article(db_url, "1")
     assert show_article(db_url, "1")["fetched_at"] == WHEN
     with pytest.raises(NotFound, match=r"PMID 2 is not in the store \(not in PubMed\)"):
@@ -242,14 +246,15 @@ def _modules_after(args: list[str], env: dict[str, str], exit_code: int = 0) -> 
 
 
 def test_read_commands_start_without_the_orm(tmp_path, cli):
-    """`policy list`, `policy show`, `status`, `report`, `tag list`, `review list` and
-    `article show` start without SQLAlchemy, SQLModel, pydantic, Alembic or requests: they
+    """`policy list`, `policy show`, `status`, `report`, `tag list`, `review list`, `review
+    diff` and `article show` start without SQLAlchemy, SQLModel, pydantic, Alembic or requests: they
     were 78% of every command's start-up (issue #16). So do their errors (no such policy or
     record: one line, exit 1)."""
     env = os.environ.copy()
     env["EVIDENCE_DB"] = str(tmp_path / "empty" / "evidence.sqlite")
     assert not set(HEAVY) & _modules_after(["policy", "list"], env)
-    for args in (["tag", "list", "pad"], ["review", "list", "pad"], ["article", "show", "90000001"]):
+    for args in (["tag", "list", "pad"], ["review", "list", "pad"], ["review", "diff", "pad"],
+                 ["article", "show", "90000001"]):  # fmt: skip
         assert not set(HEAVY) & _modules_after(args, env, exit_code=1)
     assert cli("policy", "add", str(EXAMPLE), "--id", "pad").exit_code == 0
     assert cli("tag", "pad").exit_code == 0
@@ -279,4 +284,5 @@ def test_read_commands_start_without_the_orm(tmp_path, cli):
             s.add(m.Decision(candidate_id=candidate.id, reviewer=reviewer, decision="include"))
     engine.dispose()
     lean(["review", "list", "pad"], ["review", "list", "pad", "--json"],
+         ["review", "diff", "pad"], ["review", "diff", "pad", "--from", "0", "--to", "1", "--json"],
          ["article", "show", "90000001"], ["article", "show", "90000001", "--json"])

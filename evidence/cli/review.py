@@ -475,9 +475,9 @@ def diff(
     json: JsonFlag = False,
 ) -> None:
     """Show what changed between two cycles: new candidates, changed decisions, added studies."""
-    from evidence.services.review import diff_cycles
+    from evidence.services.cycles import diff_cycles
 
-    d = diff_cycles(open_engine(ctx), policy_id, from_n=from_, to_n=to)
+    d = diff_cycles(read_store(ctx), policy_id, from_n=from_, to_n=to)
     if json:
         console.emit_json(d)
         return

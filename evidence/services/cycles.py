@@ -1,4 +1,5 @@
-"""Listing a policy's review cycles (`evidence review list`) through the lean read layer.
+"""Listing and diffing a policy's review cycles (`evidence review list`, `review diff`) through
+the lean read layer.
 
 `evidence.services.review` writes cycles through the ORM; listing them only reads, so it runs
 four plain SELECTs (`evidence.store.queries`) and starts without SQLAlchemy (issue #16). The
@@ -11,6 +12,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from evidence.errors import NotFound
 from evidence.review import agreement as agree
 from evidence.review import cycle as views
 from evidence.services.policy import find_policy
@@ -59,3 +61,38 @@ def list_cycles(engine: Engine | Reader | str, policy_id: str) -> list[dict[str,
             included = views.sort_pmids(p for p, d, _ in mine if d == "include")
         out.append(views.cycle_view(c, counts, included, views.agreement(ballots[c.id].values())))
     return out
+
+
+def diff_cycles(
+    engine: Engine | Reader | str, policy_id: str, from_n: int | None = None, to_n: int | None = None
+) -> dict[str, Any]:
+    """What changed from cycle `from_n` (default: the one before) to `to_n` (default: the last)."""
+    with reading(engine) as reader:
+        ids = q.cycle_ids(reader, find_policy(reader, policy_id)["id"])
+        if not ids:
+            raise NotFound(f"policy {policy_id!r} has no review cycle")
+        to_n = to_n if to_n is not None else max(ids)
+        from_n = from_n if from_n is not None else to_n - 1
+        for n in (to_n, from_n):
+            if n not in ids and n != 0:
+                raise NotFound(f"policy {policy_id!r} has no cycle {n}", hint="see 'evidence review list'")
+        earlier = ids.get(from_n)
+        old = _decisions(reader, earlier) if earlier is not None else {}
+        new = _decisions(reader, ids[to_n])
+    old_included = {p for p, (_, decision) in old.items() if decision == "include"}
+    return {
+        "from": from_n,
+        "to": to_n,
+        "new_candidates": [{"pmid": p, "design": design, "decision": decision}
+                           for p, (design, decision) in new.items() if p not in old],
+        "decisions_changed": [{"pmid": p, "from": old[p][1], "to": decision}
+                              for p, (_, decision) in new.items()
+                              if p in old and old[p][1] != decision],
+        "included_added": sorted(p for p, (_, decision) in new.items()
+                                 if decision == "include" and p not in old_included),
+    }  # fmt: skip
+
+
+def _decisions(reader: Reader, cycle_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """PMID -> (design, decision) of the cycle's candidates, in the order they were stored."""
+    return {pmid: (design, decision) for pmid, design, decision in q.cycle_decisions(reader, cycle_id)}

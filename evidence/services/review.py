@@ -32,7 +32,7 @@ from evidence.review.query import (
     render_query,
 )
 from evidence.review.window import review_window
-from evidence.services.cycles import list_cycles
+from evidence.services.cycles import diff_cycles, list_cycles
 from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
 from evidence.store import transaction
@@ -516,43 +516,6 @@ def _agreement(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
     from evidence.services.screening import cycle_agreement
 
     return cycle_agreement(session, cycle)
-
-
-def _decisions(session: Session, cycle: m.ReviewCycle | None) -> dict[str, m.Candidate]:
-    if cycle is None:
-        return {}
-    rows = session.exec(select(m.Candidate).where(m.Candidate.cycle_id == cycle.id))
-    return {c.pmid: c for c in rows}
-
-
-def diff_cycles(
-    engine: Engine, policy_id: str, from_n: int | None = None, to_n: int | None = None
-) -> dict[str, Any]:
-    """What changed from cycle `from_n` (default: the one before) to `to_n` (default: the last)."""
-    with Session(engine) as session:
-        cycles = {c.number: c for c in _cycles(session, get_policy(session, policy_id).id)}
-        if not cycles:
-            raise NotFound(f"policy {policy_id!r} has no review cycle")
-        to_n = to_n if to_n is not None else max(cycles)
-        from_n = from_n if from_n is not None else to_n - 1
-        for n in (to_n, from_n):
-            if n not in cycles and n != 0:
-                raise NotFound(
-                    f"policy {policy_id!r} has no cycle {n}", hint="see 'evidence review list'"
-                )
-        old, new = _decisions(session, cycles.get(from_n)), _decisions(session, cycles[to_n])
-        old_included = {p for p, c in old.items() if c.decision == "include"}
-        return {
-            "from": from_n,
-            "to": to_n,
-            "new_candidates": [{"pmid": p, "design": c.design, "decision": c.decision}
-                               for p, c in new.items() if p not in old],
-            "decisions_changed": [{"pmid": p, "from": old[p].decision, "to": c.decision}
-                                  for p, c in new.items()
-                                  if p in old and old[p].decision != c.decision],
-            "included_added": sorted(p for p, c in new.items()
-                                     if c.decision == "include" and p not in old_included),
-        }  # fmt: skip
 
 
 # ---------------------------------------------------------------- the report's section

@@ -382,3 +382,17 @@ def policy_votes(reader: Reader, policy_id: str) -> list[tuple[int, int, int, st
            "FROM decision d JOIN candidate c ON c.id = d.candidate_id "
            "JOIN reviewcycle r ON r.id = c.cycle_id WHERE r.policy_id = ? ORDER BY d.id")  # fmt: skip
     return reader.rows(sql, (policy_id,))  # type: ignore[return-value]
+
+
+@_query("p1")
+def cycle_ids(reader: Reader, policy_id: str) -> dict[int, int]:
+    """cycle number -> cycle id, for the policy's review cycles."""
+    rows = reader.rows("SELECT number, id FROM reviewcycle WHERE policy_id = ?", (policy_id,))
+    return {number: cycle_id for number, cycle_id in rows}
+
+
+@_query(1)
+def cycle_decisions(reader: Reader, cycle_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(PMID, design, decision) of the cycle's candidates, in the order they were stored."""
+    sql = "SELECT pmid, design, decision FROM candidate WHERE cycle_id = ? ORDER BY id"
+    return reader.rows(sql, (cycle_id,))  # type: ignore[return-value]
