@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from evidence import tagging
 from evidence.errors import InputError, NotFound
-from evidence.extract.stored import FACT_DESIGNS
 from evidence.services.policy import current_references, find_policy, get_policy, subject_of
 from evidence.store import queries as q
 from evidence.store.read import Reader, reading
@@ -104,6 +103,8 @@ def tag_policies(
 def _tag_policy(
     session: Session, policy: m.Policy, summary: TagSummary, progress: Progress | None
 ) -> None:
+    from evidence.extract.stored import FACT_DESIGNS  # the extractors: only when tagging
+
     terms = ensure_terms(session, policy)
     refs = current_references(session, policy)
     fact_pmids = []
