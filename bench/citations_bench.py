@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     texts = references(args.count)
     warm, timed = texts[:50], texts[50:]
     cold_seconds(timed)  # warm-up: bytecode written, files in the page cache
-    cold_wall, cold_cpu = min(cold_seconds(timed) for _ in range(args.repeat))
+    cold = [cold_seconds(timed) for _ in range(args.repeat)]
+    # each at its best: on a shared machine the fastest wall clock is not the least CPU
+    cold_wall, cold_cpu = min(w for w, _ in cold), min(c for _, c in cold)
     start, start_cpu = time.perf_counter(), time.process_time()
     from evidence.citations.model import _scorer
 
@@ -131,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "ok" if cold_wall < 2.0 else "SLOW"
     print(
         f"{len(timed)} references ({chars:.0f} chars on average) from cold in a fresh process "
-        f"(import, model load, parse): {cold_wall:.2f} s wall ({cold_cpu:.2f} s CPU), "
-        f"best of {args.repeat} [{verdict}: goal < 2 s]"
+        f"(import, model load, parse): {cold_wall:.2f} s wall, {cold_cpu:.2f} s CPU, "
+        f"each best of {args.repeat} [{verdict}: goal < 2 s]"
     )
     print(f"  of which model load: {load * 1000:.0f} ms ({load_cpu * 1000:.0f} ms CPU)")
     print(

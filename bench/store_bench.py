@@ -177,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         jobs: list[tuple[str, list[str], int]] = [
             ("evidence --help", ["--help"], HELP_RUNS),
             ("policy list", ["policy", "list"], args.runs),
+            ("tag list (1 policy)", ["tag", "list", pid, "--json"], args.runs),
+            ("article show", ["article", "show", "90000001", "--json"], args.runs),
             ("report text (1 policy)", ["report", pid, "--format", "text", "-o", "r.txt"], args.runs),
             ("report html (1 policy)", ["report", pid, "--format", "html", "-o", "r.html"], args.runs),
         ] + [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -29,8 +30,8 @@ def _console(name: str) -> Console:
     from rich.console import Console
 
     if name == "err":
-        return Console(stderr=True, highlight=False, soft_wrap=True)
-    console = Console(highlight=False, soft_wrap=True)
+        return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     if not console.is_terminal:  # piped into a file or a pager: don't squeeze tables into 80 columns
         console.width = 140
     return console
@@ -66,12 +67,27 @@ def emit_text(text: str) -> None:
     sys.stdout.flush()
 
 
+def _plain_stderr() -> bool:
+    """True when stderr is a pipe or file and colour is not forced: rich would write the
+    text unchanged there, so a plain write does the same without importing rich (#16)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return not (isatty and isatty()) and not os.environ.get("FORCE_COLOR")
+
+
+def _to_stderr(message: str, style: str | None = None) -> None:
+    if _plain_stderr():
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    else:
+        _console("err").print(message, style=style, markup=False)
+
+
 def say(message: str) -> None:
-    _console("err").print(printable(message), markup=False)
+    _to_stderr(printable(message))
 
 
 def warn(message: str) -> None:
-    _console("err").print(f"Warning: {printable(message)}", style="yellow", markup=False)
+    _to_stderr(f"Warning: {printable(message)}", "yellow")
 
 
 class _WarningLines(logging.Handler):
@@ -90,7 +106,7 @@ def route_library_warnings() -> None:
 
 
 def error(message: str) -> None:
-    _console("err").print(f"Error: {printable(message)}", style="red", markup=False)
+    _to_stderr(f"Error: {printable(message)}", "red")
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:

@@ -21,5 +21,6 @@ def test_parse_bench_prints_rates_memory_and_ratio(
     assert bench.main(["--batch", "20", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "batch of 20 articles" in out
-    assert out.count("articles/s") == 3 and out.count("peak RSS") == 3
+    assert out.count("articles/s") == 6 and out.count("peak RSS") == 4
     assert "speed-up vs Bio.Entrez.read:" in out
+    assert out.count("speed-up vs parse_efetch before #16:") == 2

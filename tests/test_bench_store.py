@@ -20,6 +20,6 @@ def test_store_bench_prints_times_and_memory(capsys: pytest.CaptureFixture[str])
     assert bench.main(argv) == 0
     out = capsys.readouterr().out
     assert "store: 3 policies, 60 articles, 60 references" in out
-    for label in ("evidence --help", "policy list", "report text", "report html",
+    for label in ("evidence --help", "policy list", "tag list", "article show", "report text", "report html",
                   "export ris", "export bibtex", "export csljson"):
         assert label in out

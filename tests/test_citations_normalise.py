@@ -30,6 +30,14 @@ from evidence.citations.abbrev import abbreviate
         ("Centers for Widget & Gadget Services", ("Centers for Widget & Gadget Services",), False),
         ("Guo F, Sheikh K, Widget Research Network", ("Guo F", "Sheikh K", "Widget Research Network"), False),
         ("Doe J, Roe R, and others", ("Doe J", "Roe R"), True),
+        # organisations by each kind of word, the test made once per list (speed, issue #11)
+        ("Board of Widget Governors", ("Board of Widget Governors",), False),
+        ("Doe J, Widget Task - Force", ("Doe J", "Widget Task Force"), False),
+        (
+            "Doe J, Roe R, Lee K, Park S, Kim H, Widget Panel et al.",
+            ("Doe J", "Roe R", "Lee K", "Park S", "Kim H", "Widget Panel"),
+            True,
+        ),
         ("", (), False),
     ],
 )

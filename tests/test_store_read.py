@@ -65,11 +65,14 @@ def _fill(engine) -> None:  # type: ignore[no-untyped-def]
         s.add(run)
         s.flush()
         s.add(m.PolicyTrial(policy_id="p1", nct_id="NCT00000001", cited=True, cited_by=["ref 1"]))
-        s.add(m.Candidate(cycle_id=cycle.id, pmid="9", decision="maybe"))
+        candidate = m.Candidate(cycle_id=cycle.id, pmid="9", decision="maybe")
+        s.add(candidate)
         s.add(m.PolicyWatch(run_id=run.id, policy_id="p1", checked_at=WHEN, since=date(2025, 6, 7),
                             count=2, pmids=["7", "8"]))  # fmt: skip
         s.add(m.WatchEvent(fingerprint="f" * 64, run_id=run.id, policy_id="p1", pmid="1",
                            kind="erratum", detected_at=WHEN))  # fmt: skip
+        s.flush()
+        s.add(m.Decision(candidate_id=candidate.id, reviewer="r1", decision="maybe", decided_at=WHEN))
     with transaction(engine) as s:
         ref_id = s.exec(select(m.Reference.id).where(m.Reference.number == 1)).one()
         s.add(m.CitationFlag(reference_id=ref_id, kind="year", detail="year: 2020 vs 2021"))
@@ -130,6 +133,20 @@ def test_values_are_the_ones_the_orm_gives(filled, db_url):
         assert q.article_facts(reader, ["1", "2"]) == {
             "1": {"extractor": facts.extractor, "source_key": facts.source_key, "facts": facts.facts}
         }
+        assert q.tag_rows(reader, ["pmid:1", "ref:1"]) == {
+            "pmid:1": {c: getattr(tag, c) for c in q.LISTED_TAG_COLUMNS}
+        }
+        cycle = s.exec(select(m.ReviewCycle)).one()
+        assert q.review_cycles(reader, "p1") == [{c: getattr(cycle, c) for c in q.CYCLE_COLUMNS}]
+        candidate = s.exec(select(m.Candidate)).one()
+        assert q.policy_candidates(reader, "p1") == [(cycle.id, "9", "maybe", None)]
+        decision = s.exec(select(m.Decision)).one()
+        assert q.policy_votes(reader, "p1") == [
+            (cycle.id, candidate.id, decision.id, "r1", "screen", "maybe")
+        ]
+        assert q.review_cycles(reader, "p2") == [] and q.policy_votes(reader, "p2") == []
+        assert q.cycle_ids(reader, "p1") == {1: cycle.id}
+        assert q.cycle_decisions(reader, cycle.id) == [("9", None, "maybe")]
 
 
 def test_the_services_read_the_same_through_an_engine_and_a_url(filled, db_url):
@@ -145,6 +162,20 @@ def test_the_services_read_the_same_through_an_engine_and_a_url(filled, db_url):
         b.references, b.since_last_review, b.since_last_watch, b.trials)  # fmt: skip
     with pytest.raises(NotFound, match="no policy 'nope'"):
         show_policy(db_url, "nope")
+    from evidence.services.article import show_article
+    from evidence.services.cycles import diff_cycles, list_cycles
+    from evidence.services.tag import list_tags
+
+    assert list_tags(filled, "p1") == list_tags(db_url, "p1")
+    assert [r["design"] for r in list_tags(db_url, "p1")] == ["guideline", None]
+    assert list_cycles(filled, "p1") == list_cycles(db_url, "p1")
+    assert list_cycles(db_url, "p1")[0]["agreement"]["reviewers"] == ["r1"]
+    assert diff_cycles(filled, "p1") == diff_cycles(db_url, "p1")
+    assert diff_cycles(db_url, "p1")["new_candidates"] == [{"pmid": "9", "design": None, "decision": "maybe"}]
+    assert show_article(filled, "1") == show_article(db_url, "1")
+    assert show_article(db_url, "1")["fetched_at"] == WHEN
+    with pytest.raises(NotFound, match=r"PMID 2 is not in the store \(not in PubMed\)"):
+        show_article(db_url, "2")
 
 
 def test_a_missing_store_reads_as_empty_and_is_not_created(tmp_path, cli):
@@ -199,7 +230,7 @@ def test_a_store_behind_is_upgraded_on_read_as_before(tmp_path):
     engine.dispose()
 
 
-def _modules_after(args: list[str], env: dict[str, str]) -> set[str]:
+def _modules_after(args: list[str], env: dict[str, str], exit_code: int = 0) -> set[str]:
     code = (
         "import sys\nfrom evidence.cli import main\n"
         f"sys.argv = ['evidence', *{args!r}]\n"
@@ -209,22 +240,49 @@ def _modules_after(args: list[str], env: dict[str, str]) -> set[str]:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           timeout=300)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == exit_code, proc.stderr
     line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES "))
     return set(line.split()[1:])
 
 
 def test_read_commands_start_without_the_orm(tmp_path, cli):
-    """`policy list`, `policy show`, `status` and `report` start without SQLAlchemy, SQLModel,
-    pydantic, Alembic or requests: they were 78% of every command's start-up (issue #16)."""
+    """`policy list`, `policy show`, `status`, `report`, `tag list`, `review list`, `review
+    diff` and `article show` start without SQLAlchemy, SQLModel, pydantic, Alembic or requests: they
+    were 78% of every command's start-up (issue #16). So do their errors (no such policy or
+    record: one line, exit 1)."""
     env = os.environ.copy()
     env["EVIDENCE_DB"] = str(tmp_path / "empty" / "evidence.sqlite")
     assert not set(HEAVY) & _modules_after(["policy", "list"], env)
+    for args in (["tag", "list", "pad"], ["review", "list", "pad"], ["review", "diff", "pad"],
+                 ["article", "show", "90000001"]):  # fmt: skip
+        assert not set(HEAVY) & _modules_after(args, env, exit_code=1)
     assert cli("policy", "add", str(EXAMPLE), "--id", "pad").exit_code == 0
     assert cli("tag", "pad").exit_code == 0
     env["EVIDENCE_DB"] = str(Path(os.environ["EVIDENCE_DB"]))
-    for args in (["policy", "list"], ["policy", "list", "--json"], ["policy", "show", "pad"],
-                 ["status"], ["status", "--json"], ["report", "pad"],
-                 ["report", "pad", "--format", "md"], ["report", "pad", "--format", "json"]):  # fmt: skip
-        loaded = set(HEAVY) & _modules_after(args, env)
-        assert not loaded, f"evidence {' '.join(args)} imported {sorted(loaded)}"
+
+    def lean(*commands: list[str]) -> None:
+        for args in commands:
+            loaded = set(HEAVY) & _modules_after(args, env)
+            assert not loaded, f"evidence {' '.join(args)} imported {sorted(loaded)}"
+
+    lean(["policy", "list"], ["policy", "list", "--json"], ["policy", "show", "pad"],
+         ["status"], ["status", "--json"], ["report", "pad"],
+         ["report", "pad", "--format", "md"], ["report", "pad", "--format", "json"],
+         ["tag", "list", "pad"], ["tag", "list", "--policy", "pad", "--json"])  # fmt: skip
+    engine = open_store(f"sqlite:///{env['EVIDENCE_DB']}")
+    with transaction(engine) as s:  # a cycle with a candidate and its record, two reviewers
+        cycle = m.ReviewCycle(policy_id="pad", number=1, query="q", since=date(2025, 1, 1),
+                              until=date(2026, 1, 1), counts={"search": {"identified": 3}})  # fmt: skip
+        s.add(cycle)
+        s.add(m.Article(pmid="90000001", title="A synthetic trial", authors=[{"last": "Roe"}],
+                        year=2025, fetched_at=WHEN))  # fmt: skip
+        s.flush()
+        candidate = m.Candidate(cycle_id=cycle.id, pmid="90000001", design="rct")
+        s.add(candidate)
+        s.flush()
+        for reviewer in ("r1", "r2"):
+            s.add(m.Decision(candidate_id=candidate.id, reviewer=reviewer, decision="include"))
+    engine.dispose()
+    lean(["review", "list", "pad"], ["review", "list", "pad", "--json"],
+         ["review", "diff", "pad"], ["review", "diff", "pad", "--from", "0", "--to", "1", "--json"],
+         ["article", "show", "90000001"], ["article", "show", "90000001", "--json"])

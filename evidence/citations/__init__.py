@@ -14,6 +14,7 @@ package once, on first use.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from evidence import collector
@@ -28,10 +29,13 @@ __all__ = ["parse_citation", "parse_citations", "label_citation", "label_runs"]
 # Longer entries are labelled on their first part only (the raw text is always kept whole):
 # a 100 KB "entry" is a splitting accident, not a reference.
 _MAX_LABELLED = 2_000
+_REPORT_WORDS = (
+    "report", "assessment", "technical", "evidence review", "white paper", "guidance", "brief", "bulletin",
+    r"no\.\s*\d", r"publication\s+no", "working paper", "monograph",
+)  # fmt: skip
+# the lookahead (the words' first letters) lets the alternation be tried only where one can start
 _REPORT = re.compile(
-    r"\b(?:report|assessment|technical|evidence review|white paper|guidance|brief|bulletin|"
-    r"no\.\s*\d|publication\s+no|working paper|monograph)\b",
-    re.I,
+    r"\b(?=[" + "".join(sorted({w[0] for w in _REPORT_WORDS})) + r"])(?:" + "|".join(_REPORT_WORDS) + r")\b", re.I
 )
 
 
@@ -46,6 +50,17 @@ def label_citation(
     `spans` are `identifiers.lift`'s for this same text, when the caller has them already;
     `labelled`, the model's labels of its tokens (`_read`), when they were computed in a batch."""
     text, runs = label_runs(text, spans, labelled)
+    return [(label, text[start:end]) for label, start, end in runs]
+
+
+def _segments(raw: str, spans: list[tuple[int, int, str]], labelled: Labelled | None) -> list[tuple[str, str]]:
+    """`label_citation` of a reference already whitespace-normalised (`parse_citation`'s `raw`:
+    `re`'s `\\s` and `str.split` agree on what whitespace is)."""
+    text = raw[:_MAX_LABELLED]
+    tokens, labels = labelled if labelled is not None else _labelled(text)
+    if len(raw) > _MAX_LABELLED:
+        _, spans = identifiers.lift(text)
+    runs = _grammar(text, _runs(tokens, _force_spans(tokens, labels, spans)))
     return [(label, text[start:end]) for label, start, end in runs]
 
 
@@ -64,14 +79,20 @@ def label_runs(
     tokens, labels = labelled if labelled is not None else _labelled(text)
     if spans is None or len(whole) > _MAX_LABELLED:
         _, spans = identifiers.lift(text)
-    labels = _force_spans(tokens, labels, spans)
-    runs: list[list] = []  # [label, start, end]
+    return text, _grammar(text, _runs(tokens, _force_spans(tokens, labels, spans)))
+
+
+def _runs(tokens: list[Token], labels: list[str]) -> list[list]:
+    """[label, start, end] per run of tokens with the same label."""
+    runs: list[list] = []
+    last: list = [None]
     for tok, label in zip(tokens, labels, strict=True):
-        if runs and runs[-1][0] == label:
-            runs[-1][2] = tok.end
+        if label == last[0]:
+            last[2] = tok.end
         else:
-            runs.append([label, tok.start, tok.end])
-    return text, _grammar(text, runs)
+            last = [label, tok.start, tok.end]
+            runs.append(last)
+    return runs
 
 
 def _labelled(text: str) -> Labelled:
@@ -97,6 +118,9 @@ def _grammar(text: str, runs: list[list]) -> list[list]:
     out: list[list] = []
     for run in runs:
         label, start, end = run
+        if label not in ("date", "volume") or text.find(";", start, end) < 0:  # both patterns need one
+            out.append(list(run))
+            continue
         piece = text[start:end]
         if label == "date" and (m := _DATE_THEN_VOLUME.match(piece)) and not any(r[0] == "volume" for r in runs):
             out.append(["date", start, start + m.end(1)])
@@ -219,6 +243,19 @@ _TITLE_TAIL = re.compile(
 _VOLUME_WORD = re.compile(r"^(?:vol|volume|v|no|nr|issue|bd|t|suppl|supplement|pt|part|n°)\.?,?$", re.I)
 
 
+_CLAUSE_END = frozenset(".,:;?!”\"’»)")
+
+
+def _last_clause(title: str) -> tuple[int, int] | None:
+    """Where the title's last clause starts: (the last clause-ending mark, the end of the
+    whitespace after it), or None when that mark is not followed by whitespace."""
+    at = max(map(title.rfind, _CLAUSE_END))
+    end = at + 1
+    while end < len(title) and title[end].isspace():
+        end += 1
+    return (at, end) if at >= 0 and end > at + 1 else None
+
+
 def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
     """A journal is followed by its volume: words that open a volume run ("neurotrauma 12,") are
     the journal's end; with no journal at all, the short last clause of a title that runs into
@@ -237,10 +274,9 @@ def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
             labels.add("journal")
         if label == "journal" and prev[0] == "title":
             title = text[prev[1] : prev[2]]
-            cut = re.search(r"[.,:;?!”\"’»)]\s+(?=[^.,:;?!”\"’»)]*$)", title)
-            if not re.search(r"[.,:;?!”\"’»)]$", title) and cut:
-                runs[k][1] = prev[1] + cut.end()  # "..., Sedimentary" + "Geology,": one journal
-                prev[2] = prev[1] + cut.start() + 1
+            if title and title[-1] not in _CLAUSE_END and (cut := _last_clause(title)):
+                runs[k][1] = prev[1] + cut[1]  # "..., Sedimentary" + "Geology,": one journal
+                prev[2] = prev[1] + cut[0] + 1
             continue
         if label not in ("volume", "pages") or prev[0] not in ("journal", "title"):
             continue
@@ -268,23 +304,25 @@ def _journal_before_volume(text: str, runs: list[list]) -> list[list]:
 
 
 def _force_spans(tokens: list[Token], labels: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
-    if not spans:  # most references: no identifier, so only the model's guesses of one go
-        return ["note" if label in ("pmid", "doi", "url") else label for label in labels]
-    out = list(labels)
-    for i, tok in enumerate(tokens):
-        for start, end, label in spans:
-            if start <= tok.start < end:
+    """The labels with each token that starts inside an identifier's span given the first such
+    span's label, and the model's other guesses of an identifier made notes."""
+    if "pmid" in labels or "doi" in labels or "url" in labels:
+        out = ["note" if label in ("pmid", "doi", "url") else label for label in labels]
+    elif not spans:  # most references: no identifier, and the model guessed none
+        return labels
+    else:
+        out = list(labels)
+    if spans:
+        starts = [tok.start for tok in tokens]
+        for start, end, label in reversed(spans):  # the first span holding a token wins
+            for i in range(bisect_left(starts, start), bisect_left(starts, end)):
                 out[i] = label
-                break
-        else:
-            if out[i] in ("pmid", "doi", "url"):  # the model's guess without an exact match
-                out[i] = "note"
     return out
 
 
 def parse_citation(text: str, number: int = 0) -> Citation:
     """One reference string -> Citation; never raises, never loses the raw text."""
-    raw = re.sub(r"\s+", " ", text or "").strip()
+    raw = " ".join((text or "").split())  # `re`'s \s is str.isspace: runs of it made one space
     ids, fields, warnings = _parsed(raw)
     return Citation(number=number, raw=raw, warnings=warnings, **ids, **fields)  # type: ignore[arg-type]
 
@@ -293,11 +331,12 @@ def parse_citations(texts: Sequence[str], numbers: Sequence[int] | None = None) 
     """Many reference strings (a reference list) -> Citations, as `parse_citation` gives each:
     the model labels them all in one batch, which is several times faster than one by one."""
     with collector.paused(freeze=False):  # millions of small objects, no cycles
-        raws = [re.sub(r"\s+", " ", text or "").strip() for text in texts]
+        raws = [" ".join((text or "").split()) for text in texts]
         todo = [raw for raw in dict.fromkeys(raws) if raw and raw not in _MEMO]
-        tokens = [tokenize(_read(raw)) for raw in todo]
+        tokens = [tokenize(raw[:_MAX_LABELLED]) for raw in todo]  # `_read`: raw is normalised
         for raw, toks, labels in zip(todo, tokens, label_many(tokens), strict=True):
             _parsed(raw, (toks, labels))
+        del tokens, todo  # freed now, not walked by the collection that follows the pause
         numbers = numbers if numbers is not None else range(1, len(raws) + 1)
         out = []
         for raw, number in zip(raws, numbers, strict=True):
@@ -317,9 +356,12 @@ def forget() -> None:
     if model._scorer.cache_info().currsize:  # its per-token sums, when it is loaded
         model._scorer()._reset()
     _MEMO.clear()
+    normalise.forget()
+    abbreviate.cache_clear()
     tokens._PIECES.clear()
     features._CACHE.clear()
     features._NEAR.clear()
+    features._SHAPES.clear()
 
 
 def _parsed(
@@ -346,7 +388,7 @@ def _parsed(
 def _fields(
     raw: str, spans: list[tuple[int, int, str]], ids: dict[str, str | None], labelled: Labelled | None = None
 ) -> dict[str, object]:
-    segments = label_citation(raw, spans, labelled) if raw else []
+    segments = _segments(raw, spans, labelled) if raw else []
     first: dict[str, str] = {}
     for label, seg in segments:
         first.setdefault(label, seg)
@@ -426,7 +468,7 @@ def _kind(first: dict[str, str], ids: dict[str, str | None], journal: str | None
         return "chapter"
     if container and first.get("volume") and first.get("pages") and not first.get("publisher"):
         return "article"  # 'Proceedings of the National Academy of Sciences, 120(49), e2305772120.': a serial
-    text = " ".join(first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title"))
+    text = " ".join([first.get(k, "") for k in ("title", "genre", "note", "publisher", "container-title")])
     if first.get("publisher") or first.get("location") or first.get("edition"):
         return "report" if first.get("genre") or _REPORT.search(text) else "book"
     if ids.get("url") or first.get("url"):

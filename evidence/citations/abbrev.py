@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from evidence.citations.model import word_table
 
@@ -112,6 +112,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     return (known if isinstance(known, dict) else {}), learnt, frozenset(_fold(v) for v in learnt.values())
 
 
+@lru_cache(maxsize=1 << 14)  # a reference list cites the same journals again and again
 def abbreviate(journal: str | None) -> str | None:
     """The NLM abbreviation of a printed journal title, or None when it is not recognisable."""
     if not journal:

@@ -61,12 +61,29 @@ _ASCII_SHAPE = str.maketrans(
 _RUNS = re.compile(r"(.)\1+", re.S)
 _FIRST = itemgetter(1)  # a run's character (faster than the template r"\1")
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_NOT_WORD = "".join(ch for ch in map(chr, range(128)) if not ch.isalnum())  # `[\W_]` in ASCII
+_ETAL = frozenset(("et", "al", "etal"))
+_AND = frozenset(("and", "&", "und", "et", "y"))
+_IN = frozenset(("in", "in:"))
+_ED = frozenset(("ed", "eds", "edn", "edition", "editor", "editors", "hrsg"))
+_PP = frozenset(("p", "pp", "page", "pages", "s"))
+_VOL = frozenset(("vol", "volume", "no", "nr", "issue", "suppl", "supplement", "pt", "part"))
+_PMID = frozenset(("pmid", "pmcid", "pubmed"))
+
+
+_SHAPES: dict[str, str] = {}  # an ASCII token, its letters and digits replaced -> its shape
 
 
 def _shape(text: str) -> str:
     """Capitals as A, letters as a, digits as 0, the rest as itself; runs collapsed."""
     if text.isascii():  # the same, without a loop over the characters
-        return _RUNS.sub(_FIRST, text.translate(_ASCII_SHAPE))[:12]
+        pattern = text.translate(_ASCII_SHAPE)
+        shape = _SHAPES.get(pattern)  # far fewer patterns than tokens ("Aaaaa," for each name)
+        if shape is None:
+            if len(_SHAPES) > _CACHE_LIMIT:
+                _SHAPES.clear()
+            shape = _SHAPES[pattern] = _RUNS.sub(_FIRST, pattern)[:12]
+        return shape
     out = []
     for ch in text:
         c = "A" if ch.isupper() else "a" if ch.isalpha() else "0" if ch.isdigit() else ch
@@ -77,7 +94,13 @@ def _shape(text: str) -> str:
 
 def _own(text: str) -> list[str]:
     """What one token looks like, whatever its neighbours."""
-    word = _WORD.match(text).group(1)  # type: ignore[union-attr]
+    return _looks(text)[0]
+
+
+def _looks(text: str) -> tuple[list[str], bool, bool, bool]:
+    """(`_own`'s features, whether they hold "year", "jw", and "num" / "hasnum" / "year")."""
+    # the token without the non-word characters around it; `_WORD` only for non-ASCII tokens
+    word = text.strip(_ASCII_NOT_WORD) if text.isascii() else _WORD.match(text).group(1)  # type: ignore[union-attr]
     low = word.lower()
     f = ["w=" + low, "sh=" + _shape(text)]
     if word:
@@ -86,17 +109,22 @@ def _own(text: str) -> list[str]:
         f.append("last=" + text[-1])
     if text[0] in "([\"'“‘*<":
         f.append("first=" + text[0])
+    numeric = year = False
     if word.isdigit():
         f.append("num")
-    elif _ASCII_DIGIT.search(word) if word.isascii() else any(ch.isdigit() for ch in word):
+        numeric = True
+    elif not word.isalpha() and (_ASCII_DIGIT.search(word) if word.isascii() else any(ch.isdigit() for ch in word)):
         f.append("hasnum")
-    if _YEAR.match(text):
+        numeric = True
+    if text[0] in "([12" and _YEAR.match(text):
         f.append("year")
-    if _INITIALS.match(text):
-        f.append("initials")
-    if _INITIAL_DOTS.match(text):
-        f.append("initdots")
-    if _RANGE.search(text):
+        numeric = year = True
+    if "A" <= text[0] <= "Z" and len(text) < 14:  # both patterns: at most 4 initials and a mark
+        if _INITIALS.match(text):
+            f.append("initials")
+        if _INITIAL_DOTS.match(text):
+            f.append("initdots")
+    if ("-" in text or not text.isascii()) and _RANGE.search(text):  # "-": the only ASCII dash
         f.append("range")
     if word.isupper() and len(word) > 1:
         f.append("caps")
@@ -106,37 +134,38 @@ def _own(text: str) -> list[str]:
         f.append("lower")
     if low.rstrip(".") in _MONTHS:
         f.append("month")
-    if low in journal_words:
+    jw = low in journal_words
+    if jw:
         f.append("jw")
     if low in _PUBLISHER_WORDS:
         f.append("pubw")
-    if _ORDINAL.match(word):
+    if (not word.isascii() or "0" <= word[:1] <= "9") and _ORDINAL.match(word):
         f.append("ordinal")
-    if _ROMAN.match(word) and len(word) < 6:
+    if len(word) < 6 and _ROMAN.match(word):
         f.append("roman")
-    if low in ("et", "al", "etal"):
+    if low in _ETAL:
         f.append("etal")
-    if low in ("and", "&", "und", "et", "y"):
+    if low in _AND:
         f.append("and")
-    if low in ("in", "in:"):
+    if low in _IN:
         f.append("in")
-    if low in ("ed", "eds", "edn", "edition", "editor", "editors", "hrsg"):
+    if low in _ED:
         f.append("ed")
-    if low in ("p", "pp", "page", "pages", "s"):
+    if low in _PP:
         f.append("pp")
-    if low in ("vol", "volume", "no", "nr", "issue", "suppl", "supplement", "pt", "part"):
+    if low in _VOL:
         f.append("vol")
     if "://" in text or low.startswith("www."):
         f.append("url")
-    if low.startswith("doi") or low.startswith("10."):
+    if low.startswith(("doi", "10.")):
         f.append("doi")
-    if low in ("pmid", "pmcid", "pubmed"):
+    if low in _PMID:
         f.append("pmid")
     if "*" in text:
         f.append("star")
     if "-" in word:
         f.append("hyphen")
-    return f
+    return f, year, jw, numeric
 
 
 class _Entry(NamedTuple):
@@ -154,24 +183,31 @@ class _Entry(NamedTuple):
     opens_quote: bool
 
 
+_new = tuple.__new__
+
+
 def _entry(text: str) -> _Entry:
     hit = _CACHE.get(text)
     if hit is None:
-        own = _own(text)
-        bare = text.rstrip(".,;:")
-        hit = _Entry(
-            own,
-            text.count("(") + text.count("[") - text.count(")") - text.count("]"),
-            len(_STARS.findall(text)) % 2 == 1,
-            text[0] in '“"‘' and not bare.endswith(("”", '"', "’")),
-            bare.endswith(("”", '"', "’")),
-            "year" in own,
-            "jw" in own,
-            "num" in own or "year" in own or "hasnum" in own,
-            text.endswith((".", "?", "!", ":")) and not _ONE_INITIAL.match(text),
-            text[-1] in ".,;:)]" and not _ONE_INITIAL.match(text),
-            text.startswith("*"),
-            text[0] in '“"‘',
+        own, year, jw, numeric = _looks(text)
+        closes = text.rstrip(".,;:").endswith(("”", '"', "’"))
+        one_initial = len(text) < 4 and _ONE_INITIAL.match(text) is not None
+        hit = _new(  # an _Entry, in its fields' order, without the generated __new__'s call
+            _Entry,
+            (
+                own,
+                text.count("(") + text.count("[") - text.count(")") - text.count("]"),
+                "*" in text and len(_STARS.findall(text)) % 2 == 1,
+                text[0] in '“"‘' and not closes,
+                closes,
+                year,
+                jw,
+                numeric,
+                text.endswith((".", "?", "!", ":")) and not one_initial,
+                text[-1] in ".,;:)]" and not one_initial,
+                text.startswith("*"),
+                text[0] in '“"‘',
+            ),
         )
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()

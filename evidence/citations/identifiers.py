@@ -24,40 +24,46 @@ def lift(text: str) -> tuple[dict[str, str | None], list[tuple[int, int, str]]]:
     """The identifiers, and the spans (start, end, label) they and access notes occupy."""
     ids: dict[str, str | None] = {"pmid": None, "doi": None, "nct": None, "pmcid": None, "url": None}
     spans: list[tuple[int, int, str]] = []
-    may = _may_hold(text)
-    if may("pmid") and (m := PMID.search(text)):
+    low = _folded(text)
+    if (low is None or "pmid" in low) and (m := PMID.search(text)):
         ids["pmid"] = m.group(1)
         spans.append((m.start(), m.end(), "pmid"))
-    if may("doi") and (m := DOI.search(text)):
+    if (low is None or "doi" in low) and (m := DOI.search(text)):
         ids["doi"] = m.group(1).rstrip(".,;)]")
         spans.append((m.start(), m.end(), "doi"))
-    if may("nct") and (m := NCT.search(text)):
+    if (low is None or "nct" in low) and (m := NCT.search(text)):
         ids["nct"] = m.group(1).upper()
         spans.append((m.start(), m.end(), "note"))
-    if may("pmc") and (m := PMCID.search(text)):
+    if (low is None or "pmc" in low) and (m := PMCID.search(text)):
         ids["pmcid"] = (m.group(1) or m.group(2)).upper()
         spans.append((m.start(), m.end(), "note"))
-    for m in URL.finditer(text) if may("http", "www.") else ():
+    for m in URL.finditer(text) if low is None or "http" in low or "www." in low else ():
         if any(s <= m.start() < e for s, e, _ in spans):
             continue
         if ids["url"] is None and (u := _URL_ONLY.search(m.group())):
             ids["url"] = u.group().rstrip(".,;)>]")
         spans.append((m.start(), m.end(), "url"))
-    for m in ACCESSED.finditer(text) if may("accessed", "updated", "cited", "retrieved") else ():
-        spans.append((m.start(), m.end(), "note"))
+    if low is None or "accessed" in low or "updated" in low or "cited" in low or "retrieved" in low:
+        spans.extend((m.start(), m.end(), "note") for m in ACCESSED.finditer(text))
     return ids, spans
 
 
-def _may_hold(text: str):  # type: ignore[no-untyped-def]
-    """A cheap test that a case-insensitive pattern needing one of `words` can match at all:
-    most references hold no PMID, DOI, NCT, PMCID, URL or access note, and seven regex scans per
-    reference add up over a long list. Exact for ASCII text; other text is always scanned
-    (re.I also folds a few non-ASCII letters onto ASCII ones)."""
-    if not text.isascii():
-        return lambda *words: True
-    low = text.lower()
-    return lambda *words: any(w in low for w in words)
+# The only characters that IGNORECASE matches to an ASCII letter besides the ASCII letters
+# themselves (Python's `re` documentation; the same holds for literals): İ ı ſ K
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _folded(text: str) -> str | None:
+    """`text` lowercased, in which a case-insensitive pattern's ASCII words can be looked for
+    as substrings before it is run: most references hold no PMID, DOI, NCT, PMCID, URL or
+    access note, and seven regex scans per reference add up over a long list. None when that
+    test is not exact (the text holds one of the four letters above): then every pattern runs."""
+    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+        return None
+    return text.lower()
 
 
 def may_hold(text: str, *words: str) -> bool:
-    return _may_hold(text)(*words)
+    """Whether a case-insensitive pattern that needs one of `words` (ASCII, lowercase) can match."""
+    low = _folded(text)
+    return low is None or any(w in low for w in words)

@@ -24,18 +24,26 @@ _MONTH_WORD = re.compile(
     re.I,
 )
 _ETAL = re.compile(r"[,;]?\s*(?:\bet\.?\s*al\b\.?|\band\s+others\b|\bet\s+coll?\b\.?|…|\.\.\.)\s*$", re.I)
+_ORG_WORDS = (
+    "association", "society", "institute", "organi[sz]ation", "college", "committee", "group", "agency",
+    "department", "cent(?:er|re)s?", "council", "foundation", "network", "task force", "board", "academy",
+    "administration", "services", "collaboration", "consortium", "commission", "ministry", "office", "inc", "ltd",
+    "university", "hospital", "federation", "panel", "league", "alliance", "trust", "nice", "who", "fda", "cdc",
+    "ahrq",
+)  # fmt: skip
+# the lookahead (the words' first letters) lets the alternation be tried only where one can start
 _ORG = re.compile(
-    r"\b(?:association|society|institute|organi[sz]ation|college|committee|group|agency|"
-    r"department|cent(?:er|re)s?|council|foundation|network|task force|board|academy|"
-    r"administration|services|collaboration|consortium|commission|ministry|office|inc|ltd|"
-    r"university|hospital|federation|panel|league|alliance|trust|nice|who|fda|cdc|ahrq)\b",
-    re.I,
+    r"\b(?=[" + "".join(sorted({w[0] for w in _ORG_WORDS})) + r"])(?:" + "|".join(_ORG_WORDS) + r")\b", re.I
 )
+_ETAL_SPAN = 24  # longer than any `_ETAL` match (", and others" is 12 characters)
+_TASK = re.compile(r"task", re.I)
 _BY = re.compile(r"^(?:by|in:?)\s+", re.I)
 _EDS = re.compile(r"\s*\((?:eds?|hrsg|comp)\.?\)\s*$|,?\s*\beds?\.?$", re.I)
 _BROKEN = re.compile(r"(\w)- (?=[a-z])")
 _HYPHEN = re.compile(r"(\w)- (?=[A-Z])")
 _AND = re.compile(r"\s+(?:and|&|und|y|et)\s+|^(?:and|&)\s+")
+# `_AND` needs one of these (the text has single spaces; no IGNORECASE)
+_MAY_AND = re.compile(r" (?:and|&|und|y|et) |^(?:and|&) ")
 _LISTED = re.compile(r"[,;&]|\sand\s")
 _PERSON_INITIALS = re.compile(r"\b[A-Z]{1,3}\b\s*(?:,|$)|\b[A-Z]\.")
 _INITIAL_DOT = re.compile(r"\b[A-Z]\.")
@@ -60,6 +68,25 @@ _PARTICLES = {
     "st",
     "st.",
 }
+
+
+def _remembered(fn):  # type: ignore[no-untyped-def]
+    """A field's normal form is a function of its printed text alone, and a reference list
+    prints the same journals, dates, volumes and author groups again and again."""
+    fn = lru_cache(maxsize=1 << 14)(fn)
+    _REMEMBERED.append(fn)
+    return fn
+
+
+_REMEMBERED: list = []
+
+
+def forget() -> None:
+    """Drop every remembered normal form."""
+    for fn in _REMEMBERED:
+        fn.cache_clear()
+    _is_initials.cache_clear()
+    _one_name.cache_clear()
 
 
 def clean(text: str | None, strip: str = " .,;:") -> str | None:
@@ -87,6 +114,7 @@ def strip_quotes(text: str | None) -> str | None:
     return clean(text)
 
 
+@_remembered
 def title(text: str | None) -> str | None:
     text = clean(text, " ,;:")
     if text is None:
@@ -97,6 +125,7 @@ def title(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def journal(text: str | None) -> str | None:
     text = clean(text, " ,;:")
     if text is None:
@@ -109,6 +138,7 @@ def journal(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def date(text: str | None) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) from a printed date: 2016, Mar 03 2016, 2016 Mar 3, June 5, 2005, 2016/03/05."""
     if not text:
@@ -136,6 +166,7 @@ def date(text: str | None) -> tuple[int | None, int | None, int | None]:
     return year, month, day
 
 
+@_remembered
 def volume_issue(text: str | None) -> tuple[str | None, str | None]:
     """'374(9):' -> ('374', '9'); 'vol. 36, no. 9' -> ('36', '9'); '38 Suppl 2' -> ('38', 'Suppl 2')."""
     text = clean(text, " .,;:")
@@ -159,6 +190,7 @@ def volume_issue(text: str | None) -> tuple[str | None, str | None]:
     return (first or None), None
 
 
+@_remembered
 def pages(text: str | None) -> str | None:
     """'pp. 334–344' -> '334-344'; 'p. A65.' -> 'A65'; 'e71-e126'; '3S-125S.e40'; 'CD008347'."""
     text = clean(text, " .,;:()")
@@ -172,6 +204,7 @@ def pages(text: str | None) -> str | None:
     return text or None
 
 
+@_remembered
 def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     """Names in order as "Surname AB", and whether the list was cut ("et al")."""
     text = " ".join((text or "").replace("*", " ").split())
@@ -179,7 +212,9 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     if not text:
         return (), False
     et_al = False
-    if m := _ETAL.search(text):
+    # "et al" ends the text, so a match starts in its last few characters (single spaces, no
+    # space at the end): searched from there, not tried at every position of a long list
+    if m := _ETAL.search(text, max(0, len(text) - _ETAL_SPAN)):
         et_al, text = True, text[: m.start()].strip(" .,;:")
     if _may_be_editors(text):
         text = _EDS.sub("", text)
@@ -189,26 +224,35 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
     if "- " in text:
         text = _BROKEN.sub(r"\1", text)  # "Mur- phy": a line-break hyphen
         text = _HYPHEN.sub(r"\1-", text)  # "Martin- Facklam": a real one
-    if _is_collective(text):
+    # an organisation's word in a name is one of the text's words (a name is whitespace chunks
+    # of the text, cut at non-word characters); "task force" may also be two words that a dropped
+    # chunk ("Task - Force") separated: only then are the names tested one by one
+    org = bool(_ORG.search(text))
+    if _is_collective(text, org):
         return (text,), et_al
+    org = org or bool(_TASK.search(text))
     sep = ";" if ";" in text else ","
-    pieces = [p.strip(" .,") if not _INITIAL_TOKEN.match(p.strip(" ,")) else p.strip(" ,") for p in text.split(sep)]
+    # an initial keeps its period ("Smith, J."); q.strip(" .,") is p.strip(" .,")
+    pieces = [q if _INITIAL_TOKEN.match(q := p.strip(" ,")) else q.strip(" .,") for p in text.split(sep)]
     expanded: list[str] = []
     for piece in pieces:
-        expanded.extend(p for p in _AND.split(piece) if p and p.strip(" .,"))
+        if _MAY_AND.search(piece):
+            expanded.extend(p for p in _AND.split(piece) if p and p.strip(" .,"))
+        elif piece and piece.strip(" .,"):
+            expanded.append(piece)
     names: list[str] = []
     pending: str | None = None
-    expanded = [p.strip() for p in expanded if p.strip()]
+    expanded = [q for p in expanded if (q := p.strip())]
     for index, piece in enumerate(expanded):
         if "," in piece:  # "Smith, John A." inside a ;-separated list
             surname, _, given = piece.partition(",")
             names.append(_format(surname, given.split()))
             continue
-        words = [w for w in piece.split() if any(ch.isalpha() for ch in w)]  # no stray quotes or dashes
+        words = [w for w in piece.split() if w.isalpha() or any(ch.isalpha() for ch in w)]  # no stray quotes or dashes
         if not words:
             continue
         piece = " ".join(words)
-        if _ORG.search(piece) or len(words) >= 4 and not any(_is_initials(w) for w in words):
+        if org and _ORG.search(piece) or len(words) >= 4 and not any(map(_is_initials, words)):
             if pending is not None:
                 names.append(_surname_case(pending))
                 pending = None
@@ -223,8 +267,8 @@ def authors(text: str | None) -> tuple[tuple[str, ...], bool]:
             pending = None
         following = expanded[index + 1].split() if index + 1 < len(expanded) else []
         # "Cabrera Garcia, J.": a two-word surname, inverted, its initials (with periods) next
-        inverted = following and "." in "".join(following) and all(_is_initials(w) for w in following)
-        name = None if inverted and not any(_is_initials(w) for w in words) else _one_name(words)
+        inverted = following and "." in "".join(following) and all(map(_is_initials, following))
+        name = None if inverted and not any(map(_is_initials, words)) else _one_name(tuple(words))
         if name is None:
             pending = piece
         else:
@@ -242,10 +286,11 @@ def _may_be_editors(text: str) -> bool:
     return "ed" in low or "hrsg" in low or "comp" in low
 
 
-def _is_collective(text: str) -> bool:
+def _is_collective(text: str, org: bool) -> bool:
+    """Whether the whole text is one organisation; `org`, whether `_ORG` finds a word in it."""
     if _LISTED.search(text):
-        return bool(_ORG.search(text)) and not _PERSON_INITIALS.search(text)
-    return bool(_ORG.search(text)) or len(text.split()) >= 5 and not _INITIAL_DOT.search(text)
+        return org and not _PERSON_INITIALS.search(text)
+    return org or len(text.split()) >= 5 and not _INITIAL_DOT.search(text)
 
 
 @lru_cache(maxsize=1 << 16)  # asked ~15 times per reference, of the same few words
@@ -256,7 +301,7 @@ def _is_initials(word: str) -> bool:
 
 def _given_only(words: list[str]) -> bool:
     """'A.B.', 'J. A.', 'Bill', 'John Albert' -- what follows an inverted surname."""
-    if all(_is_initials(w) for w in words):
+    if all(map(_is_initials, words)):
         return True
     return (
         len(words) <= 3
@@ -268,11 +313,12 @@ def _given_only(words: list[str]) -> bool:
     )
 
 
-def _one_name(words: list[str]) -> str | None:
+@lru_cache(maxsize=1 << 14)  # the same authors recur across a list, whatever its separators
+def _one_name(words: tuple[str, ...]) -> str | None:
     """A complete name from its words, or None when it is a surname alone (inverted form)."""
     if len(words) == 1:
         return None
-    if all(_is_initials(w) for w in words):  # "SMITH AB", "GUO F"
+    if all(map(_is_initials, words)):  # "SMITH AB", "GUO F"
         return _format(" ".join(words[:-1]), words[-1:])
     if _is_initials(words[-1]):
         k = len(words)
@@ -296,7 +342,8 @@ def _initials_of(given: list[str]) -> str:
     for word in given:
         w = word.strip(".,")
         if _is_initials(word) or w.isupper() and len(w) <= 4:
-            out.append(_NOT_CAPITAL.sub("", w.upper()))
+            up = w.upper()
+            out.append(up if up.isascii() and up.isalpha() else _NOT_CAPITAL.sub("", up))  # "AB": A-Z only
         else:
             out.extend(part[0].upper() for part in w.split("-") if part)
     return "".join(out)

@@ -139,8 +139,8 @@ class Scorer:
             self._tokens[first : first + len(new)] = sums
             self._flags = _room(self._np, self._flags, first + len(new))
             self._flags[first : first + len(new)] = [e[1:] for e in new.values()]  # _FLAGS, in order
-            ids.update((t, first + k) for k, t in enumerate(new))
-        return [ids[t] for t in texts]
+            ids.update(zip(new, range(first, first + len(new)), strict=True))
+        return list(map(ids.__getitem__, texts))
 
     def label(self, sequences: Sequence[Sequence[str]]) -> list[list[str]]:
         """One label per token of each sequence of token texts."""
@@ -250,15 +250,19 @@ class Scorer:
         rows = np.arange(batch)
         done = lengths == 1
         final[done] = score[done].argmax(1)
-        step = np.empty((batch, len(self.labels), len(self.labels)))  # [b, from, to]
-        trans = self.transitions[None]
+        n = len(self.labels)
+        # [b, to, from]: each label's best predecessor is looked for along contiguous memory
+        step = np.empty((batch, n, n))
+        trans = np.ascontiguousarray(self.transitions.T)[None]
+        flat = step.reshape(-1)  # a view: step[b, to, best[b, to]] is flat[at[b, to] + best[b, to]]
+        at = (np.arange(batch * n) * n).reshape(batch, n)
         # the end of each sequence: the step at which its final scores are read
         ends_at = [np.flatnonzero(lengths == i + 1) for i in range(width)]
         for i in range(1, width):
-            np.add(score[:, :, None], trans, out=step)
-            best = step.argmax(1)  # the first best, as crfsuite takes it
+            np.add(score[:, None, :], trans, out=step)
+            best = step.argmax(2)  # the first best, as crfsuite takes it
             back[:, i] = best
-            score = np.take_along_axis(step, best[:, None, :], 1)[:, 0] + emit[:, i]
+            score = flat[at + best] + emit[:, i]
             done = ends_at[i]
             if len(done):
                 final[done] = score[done].argmax(1)
@@ -271,7 +275,7 @@ class Scorer:
             if i:
                 current = back[rows, i, current]
         names = self.labels
-        return [[names[j] for j in labels[b, : lengths[b]]] for b in range(batch)]
+        return [[names[j] for j in row[:k]] for row, k in zip(labels.tolist(), lengths.tolist(), strict=True)]
 
 
 _FLAGS = ("parens", "star", "quote_open", "quote_close", "year", "jw", "numeric", "sentence_end", "chunk_end",

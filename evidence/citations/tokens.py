@@ -32,7 +32,8 @@ _CUT = re.compile(
 )
 
 
-_PIECES: dict[str, tuple[tuple[str, int, int], ...]] = {}  # chunk -> its pieces (text, start, end)
+# chunk -> its pieces (text, start, end), or () when it is one token (most are: nothing to build)
+_PIECES: dict[str, tuple[tuple[str, int, int], ...]] = {}
 _PIECES_LIMIT = 100_000
 
 
@@ -60,16 +61,18 @@ def tokenize(text: str) -> list[Token]:
     find, at = text.find, 0
     # str.split() cuts at the characters `\s` matches (str.isspace); each chunk is then found
     # from the end of the last: only whitespace lies between, so the first hit is the chunk
+    get, append = _PIECES.get, tokens.append
     for word in text.split():
         start = find(word, at)
         at = start + len(word)
-        pieces = _PIECES.get(word)
+        pieces = get(word)
         if pieces is None:
             if len(_PIECES) > _PIECES_LIMIT:
                 _PIECES.clear()
-            pieces = _PIECES[word] = _pieces(word)
-        if len(pieces) == 1:
-            tokens.append(_new(Token, (word, start, at)))
-        else:
+            pieces = _pieces(word)
+            pieces = _PIECES[word] = pieces if len(pieces) > 1 else ()
+        if pieces:
             tokens.extend(_new(Token, (piece, start + a, start + b)) for piece, a, b in pieces)
+        else:
+            append(_new(Token, (word, start, at)))
     return tokens

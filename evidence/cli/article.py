@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine
+from evidence.cli.base import JsonFlag, new_app, read_store
 
 app = new_app("Look at the PubMed records in the store.")
 
@@ -24,7 +24,7 @@ def show(
     """
     from evidence.services.article import show_article
 
-    view = show_article(open_engine(ctx), pmid)
+    view = show_article(read_store(ctx), pmid)
     if json:
         console.emit_json(view)
         return

@@ -4,6 +4,7 @@ settings the root callback built, and the `--json` option."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -29,15 +30,20 @@ PolicyOption = Annotated[Optional[str], typer.Option("--policy", help="Same as P
 AllFlag = Annotated[bool, typer.Option("--all", help="Every policy.")]
 
 
+_DECIMAL = re.compile(r"-?[0-9]+")  # ASCII digits: what int() and pydantic read alike
+
+
 def _plain_strings() -> None:
-    """Let a `str` or `bool` parameter's value through typer without pydantic.
+    """Let a `str`, `bool` or `int` parameter's value through typer without pydantic.
 
     typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter built on first
     use (`--help` and `--db` included); importing pydantic for it costs 60-90 ms at every
-    start (issue #16), to hand back the `str` or `bool` that click already parsed. Such a value
-    of a plain `str` or `bool` parameter passes through unchanged (what the adapter returns for
-    it); any other value, and every other type, goes to typer's own coercion. Without these
-    typer internals (another typer) nothing changes."""
+    start (issue #16), to hand back the `str` or `bool` that click already parsed, or the int
+    a decimal string spells (`review diff --from 1`). Such a value of a plain `str`, `bool` or
+    `int` parameter (an int without min/max) passes through as the adapter would return it;
+    any other value (`--from x`, `--from 1.0`), and every other type, goes to typer's own
+    coercion and its own messages. Without these typer internals (another typer) nothing
+    changes."""
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
         from typer.core import _TyperParameter
@@ -54,14 +60,19 @@ def _plain_strings() -> None:
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             if type(value) is self.annotation:
                 return value
+            if self.annotation is int and type(value) is str and _DECIMAL.fullmatch(value):
+                return int(value)
             return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
 
     def get_runtime_param(self: Any) -> Any:
         try:  # internals of one typer line: if their shape changes, typer's own path runs
             d = self.type_descriptor
-            if (self._runtime_param is None and d.annotation in (str, bool) and d.file_annotation is None
-                    and getattr(d.parameter_info, "parser", None) is None):  # fmt: skip
-                self._runtime_param = _Plain(parameter_info=d.parameter_info, annotation=d.annotation,
+            info = d.parameter_info
+            if (self._runtime_param is None and d.annotation in (str, bool, int) and d.file_annotation is None
+                    and getattr(info, "parser", None) is None
+                    and (d.annotation is not int or (getattr(info, "min", None) is None
+                                                     and getattr(info, "max", None) is None))):  # fmt: skip
+                self._runtime_param = _Plain(parameter_info=info, annotation=d.annotation,
                                              descriptor=d)  # fmt: skip
         except (AttributeError, TypeError):  # pragma: no cover - another typer
             pass

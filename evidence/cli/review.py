@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from evidence import console
-from evidence.cli.base import JsonFlag, new_app, open_engine, settings
+from evidence.cli.base import JsonFlag, new_app, open_engine, read_store, settings
 
 app = new_app("Review cycles: search what is new since the last review, screen it, freeze it.")
 
@@ -414,9 +414,9 @@ def _print_counts(counts: dict[str, Any]) -> None:
 @app.command("list")
 def list_(ctx: typer.Context, policy_id: PolicyArg, json: JsonFlag = False) -> None:
     """List the policy's review cycles."""
-    from evidence.services.review import list_cycles
+    from evidence.services.cycles import list_cycles
 
-    rows = list_cycles(open_engine(ctx), policy_id)
+    rows = list_cycles(read_store(ctx), policy_id)
     if json:
         console.emit_json(rows)
         return
@@ -475,9 +475,9 @@ def diff(
     json: JsonFlag = False,
 ) -> None:
     """Show what changed between two cycles: new candidates, changed decisions, added studies."""
-    from evidence.services.review import diff_cycles
+    from evidence.services.cycles import diff_cycles
 
-    d = diff_cycles(open_engine(ctx), policy_id, from_n=from_, to_n=to)
+    d = diff_cycles(read_store(ctx), policy_id, from_n=from_, to_n=to)
     if json:
         console.emit_json(d)
         return

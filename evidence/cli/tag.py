@@ -17,6 +17,7 @@ from evidence.cli.base import (
     new_app,
     open_engine,
     plural,
+    read_store,
     settings,
 )
 
@@ -178,7 +179,7 @@ def list_(
 
     policy = chosen_policy(policy_argument, policy_option, required=True)
     assert policy is not None
-    rows = list_tags(open_engine(ctx), policy)
+    rows = list_tags(read_store(ctx), policy)
     if json:
         console.emit_json(rows)
         return

@@ -12,21 +12,33 @@ rebuilt by `make train-findings`) and load once, on first use. `MODEL_VERSION` n
 weights (a hash of the file), so callers that store findings can tell when they are stale.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evidence.extract.facts import trial_facts
-from evidence.extract.finding import infer_finding
-from evidence.extract.readers import conclusion, included_studies, phase, sample_size
-from evidence.extract.records import (
-    DECREASED,
-    INCREASED,
-    LABELS,
-    NO_DIFFERENCE,
-    Effect,
-    Finding,
-    Outcome,
-    TrialFacts,
-)
+if TYPE_CHECKING:
+    from evidence.extract.facts import trial_facts
+    from evidence.extract.finding import infer_finding
+    from evidence.extract.readers import conclusion, included_studies, phase, sample_size
+    from evidence.extract.records import (
+        DECREASED,
+        INCREASED,
+        LABELS,
+        NO_DIFFERENCE,
+        Effect,
+        Finding,
+        Outcome,
+        TrialFacts,
+    )
+
+#: public name -> the submodule that defines it, imported on first use: the rules and the
+#: finding model take 0.09 s to import, and the report imports this package for its small
+#: abstract readers (or to check stored facts) without computing any facts (issue #16)
+_HOME = {
+    "trial_facts": "facts",
+    "infer_finding": "finding",
+    **dict.fromkeys(("conclusion", "included_studies", "phase", "sample_size"), "readers"),
+    **dict.fromkeys(("DECREASED", "INCREASED", "LABELS", "NO_DIFFERENCE", "Effect", "Finding",
+                     "Outcome", "TrialFacts"), "records"),  # fmt: skip
+}
 
 __all__ = [
     "DECREASED",
@@ -48,7 +60,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """`MODEL_VERSION`, computed on first use (hashing the weights is not paid at import)."""
+    """A public name from its submodule, imported on first use; `MODEL_VERSION`, computed on
+    first use (hashing the weights is not paid at import)."""
+    if name in _HOME:
+        from importlib import import_module
+
+        value = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
     if name == "MODEL_VERSION":
         from evidence.extract.model import version
 

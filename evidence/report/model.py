@@ -345,7 +345,9 @@ def _trial(i: ReferenceInput, r: dict[str, Any]) -> dict[str, Any]:
         "flags": [f["kind"] for f in r["flags"] if f["kind"] != "unchecked"],
         "title": r["title"],
         "sample_size": _read(i, "sample_size", sample_size, _abstract(i)),
-        "phase": phase(text, mods),
+        # the phase reader's case-blind search runs only on text that names a phase (what it
+        # needs to match, "phase" in any case); its modifiers fallback either way
+        "phase": phase(text if "phase" in text.casefold() else "", mods),
     }
 
 

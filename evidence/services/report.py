@@ -12,9 +12,8 @@ through those services' ORM reads, and only when the policy has a review cycle o
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from evidence import collector
@@ -27,7 +26,7 @@ from evidence.report.model import ReferenceInput, ReportData, ReportInput, build
 from evidence.services.facts import facts_for
 from evidence.services.policy import find_policy, subject_of
 from evidence.store import queries as q
-from evidence.store.read import Reader, as_json_items_until, reading
+from evidence.store.read import Reader, as_json, as_json_items_until, reading
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -40,8 +39,7 @@ def gather(engine: Engine | Reader | str, policy_id: str) -> ReportInput:
     a Reader or the store's URL; evidence.store.read)."""
     with reading(engine) as session:
         p = find_policy(session, policy_id)
-        rows = q.references(session, p["id"], p["revision"], REFERENCE_COLUMNS)
-        refs = [SimpleNamespace(**r) for r in rows]
+        refs = q.references(session, p["id"], p["revision"], REFERENCE_COLUMNS)
         inputs = _reference_inputs(session, refs)
         policy = {
             "id": p["id"],
@@ -109,9 +107,11 @@ def _new_studies(session: Reader, since: dict[str, Any] | None) -> list[dict[str
     """The latest cycle's included studies with their records' trial facts (new rows)."""
     included = (since or {}).get("included", [])
     articles = _articles(session, [inc["pmid"] for inc in included])
-    facts = facts_for(session, {
+    studies = {
         p: a for inc in included if inc.get("design") in FACT_DESIGNS and (a := articles.get(p := inc["pmid"]))
-    })  # fmt: skip
+    }  # fmt: skip
+    _read_sections(articles, studies)
+    facts = facts_for(session, studies)
     out = []
     for inc in included:
         a = articles.get(inc["pmid"])
@@ -142,11 +142,25 @@ ARTICLE_COLUMNS = (
 
 def _articles(session: Reader, pmids: list[str]) -> dict[str, dict[str, Any]]:
     """Articles by PMID as the report's plain dicts, a few chunked queries, no raw XML; of the
-    authors only those up to the first named one (`first_author` reads no further)."""
-    found = q.articles(session, pmids, ARTICLE_COLUMNS, undecoded=("authors",))
+    authors only those up to the first named one (`first_author` reads no further). The
+    abstract sections are left as stored until `_read_sections` says whose are read."""
+    found = q.articles(session, pmids, ARTICLE_COLUMNS, undecoded=("authors", "abstract_sections"))
     for a in found.values():
         a["authors"] = as_json_items_until(a["authors"], names_author)
     return found
+
+
+def _read_sections(articles: dict[str, dict[str, Any]], wanted: Iterable[str]) -> None:
+    """Decode the abstract sections of the `wanted` records (direct trials and syntheses: their
+    facts and conclusions are read from them) and drop the others' undecoded: decoding every
+    record's ~2 KB of sections took a tenth of a 10,000-reference report (issue #16), and
+    nothing else in the report reads them."""
+    wanted = set(wanted)
+    for pmid, a in articles.items():
+        if pmid in wanted:
+            a["abstract_sections"] = as_json(a["abstract_sections"])
+        else:
+            del a["abstract_sections"]
 
 
 def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
@@ -154,8 +168,10 @@ def _unresolved(session: Reader, pmids: list[str]) -> dict[str, str]:
 
 
 def _tags(session: Reader, subjects: list[str]) -> dict[str, dict[str, Any]]:
-    return {subject: {k: v for k, v in tag.items() if k != "subject"}
-            for subject, tag in q.design_tags(session, subjects).items()}  # fmt: skip
+    found = q.design_tags(session, subjects)  # fresh dicts: the key they are found by is dropped
+    for tag in found.values():
+        del tag["subject"]
+    return found
 
 
 def _citation_flags(session: Reader, ref_ids: list[int]) -> dict[int, list[dict[str, str]]]:
@@ -165,66 +181,66 @@ def _citation_flags(session: Reader, ref_ids: list[int]) -> dict[int, list[dict[
     return out
 
 
-def _reference_inputs(session: Reader, refs: list[Any]) -> list[ReferenceInput]:
+def _reference_inputs(session: Reader, refs: list[dict[str, Any]]) -> list[ReferenceInput]:
     """Every reference's input from five chunked `IN` queries, not three queries a reference
-    (30,000 ORM queries made a 10,000-reference report take 6.5 s; issue #16)."""
-    pmids = [p for p in (r.pmid or r.matched_pmid for r in refs) if p]
+    (30,000 ORM queries made a 10,000-reference report take 6.5 s; issue #16); each
+    reference's PMID and tag key are worked out once."""
+    keys = [(r["pmid"] or r["matched_pmid"], subject_of(r)) for r in refs]
+    pmids = [pmid for pmid, _ in keys if pmid]
     articles = _articles(session, pmids)
     unresolved = _unresolved(session, [p for p in pmids if p not in articles])
-    tags = _tags(session, [subject_of(r) for r in refs])
-    flags = _citation_flags(session, [r.id for r in refs if r.id is not None])
-    facts = facts_for(session, _fact_articles(refs, articles, tags))
+    tags = _tags(session, [subject for _, subject in keys])
+    flags = _citation_flags(session, [r["id"] for r in refs if r["id"] is not None])
+    studies = {}  # the records whose facts the evidence table shows: direct trials and syntheses
+    for r, (pmid, subject) in zip(refs, keys, strict=True):
+        if pmid in articles and r["role"] == "direct" and _fact_design(tags.get(subject)):
+            studies[pmid] = articles[pmid]
+    _read_sections(articles, studies)
+    facts = facts_for(session, studies)
     return [
-        _reference_input(r, articles, unresolved, tags.get(subject_of(r)), flags.get(r.id, []), facts)
-        for r in refs
+        _reference_input(r, pmid, articles.get(pmid) if pmid else None, unresolved, tags.get(subject),
+                         flags.get(r["id"], []), facts)  # fmt: skip
+        for r, (pmid, subject) in zip(refs, keys, strict=True)
     ]
 
 
-def _fact_articles(
-    refs: list[Any], articles: dict[str, dict[str, Any]], tags: dict[str, dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """The records whose facts the evidence table shows: direct trials and syntheses."""
-    out = {}
-    for r in refs:
-        pmid, tag = r.pmid or r.matched_pmid, tags.get(subject_of(r))
-        if pmid in articles and r.role == "direct" and tag is not None and tag["design"] in FACT_DESIGNS:
-            out[pmid] = articles[pmid]
-    return out
+def _fact_design(tag: dict[str, Any] | None) -> bool:
+    return tag is not None and tag["design"] in FACT_DESIGNS
 
 
 def _reference_input(
-    r: Any,
-    articles: dict[str, dict[str, Any]],
+    r: dict[str, Any],
+    pmid: str | None,
+    article: dict[str, Any] | None,
     unresolved: dict[str, str],
     tag: dict[str, Any] | None,
     citation_flags: list[dict[str, str]],
     facts: dict[str, dict[str, Any]],
 ) -> ReferenceInput:
-    pmid = r.pmid or r.matched_pmid
-    article = articles.get(pmid) if pmid else None
-    direct_study = tag is not None and tag["design"] in FACT_DESIGNS and r.role == "direct"
-    doc = facts.get(pmid) if pmid and direct_study else None  # the stored abstract facts
+    """One reference's input. The article and tag dicts are handed over as read, not copied:
+    the report only reads them, and they are made fresh for this report."""
+    doc = facts.get(pmid) if pmid and r["role"] == "direct" and _fact_design(tag) else None
     flags: list[dict[str, Any]] = list(citation_flags)
     if article is not None:
         flags += [
-            asdict(f)
+            {"kind": f.kind, "detail": f.detail}
             for f in article_flags(article["publication_types"], article["comments_corrections"])
         ]
     return ReferenceInput(
-        number=r.number,
-        raw=r.raw,
-        authors=list(r.authors),
-        title=r.title,
-        journal=r.journal,
-        year=r.year,
+        number=r["number"],
+        raw=r["raw"],
+        authors=r["authors"],
+        title=r["title"],
+        journal=r["journal"],
+        year=r["year"],
         pmid=pmid,
-        pmid_source=None if not pmid else "cited" if r.pmid else (r.match_status or "matched"),
-        role=r.role,
-        article=dict(article) if article else None,
+        pmid_source=None if not pmid else "cited" if r["pmid"] else (r["match_status"] or "matched"),
+        role=r["role"],
+        article=article or None,
         unresolved_reason=unresolved.get(pmid) if pmid and article is None else None,
-        tag=dict(tag) if tag else None,
+        tag=tag or None,
         flags=flags,
-        doi=(article["doi"] if article else None) or r.doi,
+        doi=(article["doi"] if article else None) or r["doi"],
         facts=doc.get("trial") if doc else None,
         abstract_reads=doc,
     )

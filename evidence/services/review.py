@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 
 from evidence.errors import InputError, NotFound
 from evidence.records import Article as ArticleRecord
-from evidence.review.prisma import REASON_LABELS, prisma_counts
+from evidence.review import cycle as views
+from evidence.review.prisma import REASON_LABELS
 from evidence.review.query import (
     QueryParts,
     condition_terms,
@@ -31,6 +32,7 @@ from evidence.review.query import (
     render_query,
 )
 from evidence.review.window import review_window
+from evidence.services.cycles import diff_cycles, list_cycles
 from evidence.services.policy import current_references, get_policy
 from evidence.store import models as m
 from evidence.store import transaction
@@ -224,10 +226,7 @@ def _searched_to(cycle: m.ReviewCycle) -> date:
 
 def _unsearched(cycle: m.ReviewCycle) -> tuple[date, date] | None:
     """The part of the window not yet searched and fetched, or None when all of it was."""
-    if cycle.search_complete:
-        return None
-    start = cycle.searched_until + timedelta(days=1) if cycle.searched_until else cycle.since
-    return (start, cycle.until) if start <= cycle.until else None
+    return views.unsearched(cycle)
 
 
 def _parts(lo: date, hi: date, days: int) -> list[tuple[date, date]]:
@@ -460,24 +459,17 @@ def _previous_studies(session: Session, cycle: m.ReviewCycle) -> int:
 
 
 def _live_counts(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
-    search = cycle.counts.get("search") or {}
     decisions = session.exec(
         select(m.Candidate.decision, m.Candidate.reason).where(m.Candidate.cycle_id == cycle.id)
     ).all()
-    return prisma_counts(
-        _previous_studies(session, cycle),
-        search.get("identified", cycle.identified),
-        search.get("duplicates_removed", 0),
-        search.get("not_retrieved", 0),
-        decisions,
-    )
+    return views.live_counts(cycle, _previous_studies(session, cycle), decisions)
 
 
 def _included(session: Session, cycle_id: int) -> list[str]:
     stmt = select(m.Candidate.pmid).where(
         m.Candidate.cycle_id == cycle_id, m.Candidate.decision == "include"
     )
-    return sorted(session.exec(stmt), key=lambda p: (len(p), p))
+    return views.sort_pmids(session.exec(stmt))
 
 
 def close_cycle(engine: Engine, policy_id: str, force: bool = False) -> dict[str, Any]:
@@ -511,85 +503,19 @@ def close_cycle(engine: Engine, policy_id: str, force: bool = False) -> dict[str
 
 
 def _cycle_view(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
-    counts = (
-        {k: v for k, v in cycle.counts.items() if k not in ("search", "included_pmids")}
-        if cycle.status == "closed"
-        else _live_counts(session, cycle)
+    counts, included = views.frozen_counts(cycle), views.frozen_included(cycle)
+    return views.cycle_view(
+        cycle,
+        counts if counts is not None else _live_counts(session, cycle),
+        included if included is not None else _included(session, cycle.id),  # type: ignore[arg-type]
+        _agreement(session, cycle),
     )
-    included = cycle.counts.get("included_pmids") if cycle.status == "closed" else None
-    return {
-        "number": cycle.number,
-        "status": cycle.status,
-        "query": cycle.query,
-        "since": cycle.since,
-        "until": cycle.until,
-        "date_type": cycle.date_type,
-        "started_at": cycle.started_at,
-        "closed_at": cycle.closed_at,
-        "counts": counts,
-        "included_pmids": included if included is not None else _included(session, cycle.id),  # type: ignore[arg-type]
-        **_search_view(cycle),
-        "agreement": _agreement(session, cycle),
-    }
-
-
-def _search_view(cycle: m.ReviewCycle) -> dict[str, Any]:
-    gap = _unsearched(cycle)
-    return {
-        "searched_until": cycle.searched_until,
-        "search_complete": cycle.search_complete,
-        "not_searched": f"{gap[0]}..{gap[1]}" if gap else None,
-        "incomplete": cycle.incomplete,
-    }
 
 
 def _agreement(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
     from evidence.services.screening import cycle_agreement
 
     return cycle_agreement(session, cycle)
-
-
-def list_cycles(engine: Engine, policy_id: str) -> list[dict[str, Any]]:
-    with Session(engine) as session:
-        policy = get_policy(session, policy_id)
-        return [_cycle_view(session, c) for c in _cycles(session, policy.id)]
-
-
-def _decisions(session: Session, cycle: m.ReviewCycle | None) -> dict[str, m.Candidate]:
-    if cycle is None:
-        return {}
-    rows = session.exec(select(m.Candidate).where(m.Candidate.cycle_id == cycle.id))
-    return {c.pmid: c for c in rows}
-
-
-def diff_cycles(
-    engine: Engine, policy_id: str, from_n: int | None = None, to_n: int | None = None
-) -> dict[str, Any]:
-    """What changed from cycle `from_n` (default: the one before) to `to_n` (default: the last)."""
-    with Session(engine) as session:
-        cycles = {c.number: c for c in _cycles(session, get_policy(session, policy_id).id)}
-        if not cycles:
-            raise NotFound(f"policy {policy_id!r} has no review cycle")
-        to_n = to_n if to_n is not None else max(cycles)
-        from_n = from_n if from_n is not None else to_n - 1
-        for n in (to_n, from_n):
-            if n not in cycles and n != 0:
-                raise NotFound(
-                    f"policy {policy_id!r} has no cycle {n}", hint="see 'evidence review list'"
-                )
-        old, new = _decisions(session, cycles.get(from_n)), _decisions(session, cycles[to_n])
-        old_included = {p for p, c in old.items() if c.decision == "include"}
-        return {
-            "from": from_n,
-            "to": to_n,
-            "new_candidates": [{"pmid": p, "design": c.design, "decision": c.decision}
-                               for p, c in new.items() if p not in old],
-            "decisions_changed": [{"pmid": p, "from": old[p].decision, "to": c.decision}
-                                  for p, c in new.items()
-                                  if p in old and old[p].decision != c.decision],
-            "included_added": sorted(p for p, c in new.items()
-                                     if c.decision == "include" and p not in old_included),
-        }  # fmt: skip
 
 
 # ---------------------------------------------------------------- the report's section
@@ -644,7 +570,7 @@ def since_last_review(session: Session, policy_id: str) -> dict[str, Any] | None
         "re_examine_designs": signal,
         "prisma": view["counts"],
         "exclusion_reasons": dict(REASON_LABELS),
-        **_search_view(cycle),
+        **views.search_view(cycle),
     }
 
 

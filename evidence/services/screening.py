@@ -478,10 +478,9 @@ def review_settings(engine: Engine, policy_id: str, reviewers: int | None = None
 
 def cycle_agreement(session: Session, cycle: m.ReviewCycle) -> dict[str, Any]:
     """Cohen's kappa between the first two reviewers over the candidates both decided."""
-    votes = _votes_by_candidate(session, cycle.id)  # type: ignore[arg-type]
-    result = agree.agreement(votes.values())
-    result["reviewers"] = sorted({v.reviewer for vs in votes.values() for v in vs})
-    return result
+    from evidence.review.cycle import agreement
+
+    return agreement(_votes_by_candidate(session, cycle.id).values())  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- ranking

@@ -12,19 +12,20 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, or_, select
+from typing import TYPE_CHECKING, Any
 
 from evidence import tagging
 from evidence.errors import InputError, NotFound
-from evidence.extract.stored import FACT_DESIGNS
-from evidence.services.facts import refresh_facts
-from evidence.services.policy import current_references, get_policy, subject_of
-from evidence.store import in_transaction, transaction
-from evidence.store import models as m
+from evidence.services.policy import current_references, find_policy, get_policy, subject_of
+from evidence.store import queries as q
+from evidence.store.read import Reader, reading
 from evidence.tagging import vocabulary as v
+
+if TYPE_CHECKING:  # the ORM only where tags are written: `tag list` reads without it
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from evidence.store import models as m
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +72,12 @@ def tag_policies(
     engine: Engine, policy_id: str | None = None, progress: Progress | None = None
 ) -> TagSummary:
     """Tag every current reference of one policy (or of all policies)."""
+    from sqlmodel import Session, select
+
+    from evidence.services.facts import refresh_facts
+    from evidence.store import in_transaction
+    from evidence.store import models as m
+
     summary = TagSummary()
     with Session(engine) as session:
         if policy_id:
@@ -96,6 +103,8 @@ def tag_policies(
 def _tag_policy(
     session: Session, policy: m.Policy, summary: TagSummary, progress: Progress | None
 ) -> None:
+    from evidence.extract.stored import FACT_DESIGNS  # the extractors: only when tagging
+
     terms = ensure_terms(session, policy)
     refs = current_references(session, policy)
     fact_pmids = []
@@ -115,6 +124,8 @@ def _tag_policy(
 
 
 def _article_for(session: Session, ref: m.Reference) -> m.Article | None:
+    from evidence.store import models as m
+
     pmid = ref.pmid or ref.matched_pmid
     return session.get(m.Article, pmid) if pmid else None
 
@@ -131,6 +142,8 @@ def compute_tag(ref: m.Reference | None, article: m.Article | None) -> tagging.T
 def _apply_design(
     session: Session, ref: m.Reference, article: m.Article | None, summary: TagSummary
 ) -> m.DesignTag:
+    from evidence.store import models as m
+
     subject = subject_of(ref)
     row = session.get(m.DesignTag, subject) or _carry_manual_tag(session, ref, subject)
     if row is not None and row.source == tagging.MANUAL:
@@ -169,6 +182,8 @@ def tag_columns(result: tagging.TagResult) -> dict[str, Any]:
 
 def _carry_manual_tag(session: Session, ref: m.Reference, subject: str) -> m.DesignTag | None:
     """A tag set by hand on a reference without PMID follows it once a PMID is matched."""
+    from evidence.store import models as m
+
     old = session.get(m.DesignTag, f"ref:{ref.id}") if subject.startswith("pmid:") else None
     if old is None or old.source != tagging.MANUAL:
         return None
@@ -221,6 +236,10 @@ def _apply_role(
 
 def ensure_terms(session: Session, policy: m.Policy) -> list[str]:
     """The policy's intervention terms, derived from its title and statements the first time."""
+    from sqlmodel import select
+
+    from evidence.store import models as m
+
     if policy.intervention_terms:
         return list(policy.intervention_terms)
     stmts = session.exec(
@@ -238,6 +257,8 @@ def edit_terms(
     engine: Engine, policy_id: str, add: list[str] | None = None, remove: list[str] | None = None
 ) -> list[str]:
     """Show (deriving if needed) and edit a policy's intervention terms."""
+    from evidence.store import transaction
+
     with transaction(engine) as session:
         policy = get_policy(session, policy_id)
         terms = ensure_terms(session, policy)
@@ -275,6 +296,10 @@ _PMID = re.compile(r"[1-9][0-9]{0,8}")  # ASCII: str.isdigit() also accepts "Ù¡Ù
 def resolve_subject(session: Session, target: str) -> tuple[str, list[m.Reference]]:
     """A PMID, "pmid:N", "ref:<id>" or "POLICY#NUMBER" -> the tag subject and the references
     that carry it."""
+    from sqlmodel import or_, select
+
+    from evidence.store import models as m
+
     target = target.strip()
     pmid = target[5:] if target.lower().startswith("pmid:") else target
     if _PMID.fullmatch(pmid):
@@ -313,6 +338,9 @@ def _reference(session: Session, policy_id: str, number: int) -> m.Reference:
 
 def set_tag(engine: Engine, target: str, design: str, note: str | None = None) -> dict[str, Any]:
     """Tag a study by hand; `evidence tag` will keep this tag from now on."""
+    from evidence.store import models as m
+    from evidence.store import transaction
+
     design = check_design(design)
     with transaction(engine) as session:
         subject, _ = resolve_subject(session, target)
@@ -329,6 +357,9 @@ def set_tag(engine: Engine, target: str, design: str, note: str | None = None) -
 
 def unset_tag(engine: Engine, target: str) -> dict[str, Any]:
     """Remove a manual tag; the study is tagged again from its record or citation at once."""
+    from evidence.store import models as m
+    from evidence.store import transaction
+
     with transaction(engine) as session:
         subject, refs = resolve_subject(session, target)
         row = session.get(m.DesignTag, subject)
@@ -345,6 +376,8 @@ def unset_tag(engine: Engine, target: str) -> dict[str, Any]:
 
 def set_role(engine: Engine, policy_id: str, number: int, role: str) -> dict[str, Any]:
     """Set a reference's role by hand; `evidence tag` keeps it."""
+    from evidence.store import transaction
+
     role = role.strip().lower()
     if role not in tagging.ROLES:
         raise InputError(f"unknown role {role!r}; valid roles: {', '.join(tagging.ROLES)}")
@@ -358,26 +391,32 @@ def set_role(engine: Engine, policy_id: str, number: int, role: str) -> dict[str
 # ---------------------------------------------------------------- reading
 
 
-def _tag_view(row: m.DesignTag | None) -> dict[str, Any]:
+def _tag_view(row: m.DesignTag | dict[str, Any] | None) -> dict[str, Any]:
+    """A stored tag for display and JSON: a model row, or a `q.tag_rows` dict (read path)."""
     if row is None:
         return {"design": None}
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
     return {
-        "subject": row.subject,
-        "design": row.design,
-        "modifiers": row.modifiers,
-        "level": row.level,
-        "level_label": v.level_label(row.design, row.level),
-        "source": row.source,
-        "signal": row.signal,
-        "confidence": row.confidence,
-        "indexing": row.indexing,
-        "note": row.note,
-        "tagged_at": row.tagged_at,
+        "subject": get("subject"),
+        "design": get("design"),
+        "modifiers": get("modifiers"),
+        "level": get("level"),
+        "level_label": v.level_label(get("design"), get("level")),
+        "source": get("source"),
+        "signal": get("signal"),
+        "confidence": get("confidence"),
+        "indexing": get("indexing"),
+        "note": get("note"),
+        "tagged_at": get("tagged_at"),
     }
 
 
 def explain(engine: Engine, target: str) -> dict[str, Any]:
     """The stored tag, the signal that decided it, and what each source would have said."""
+    from sqlmodel import Session
+
+    from evidence.store import models as m
+
     with Session(engine) as session:
         subject, refs = resolve_subject(session, target)
         row = session.get(m.DesignTag, subject)
@@ -424,27 +463,38 @@ def explain(engine: Engine, target: str) -> dict[str, Any]:
         }
 
 
-def list_tags(engine: Engine, policy_id: str) -> list[dict[str, Any]]:
-    """One row per current reference: design, level, source, confidence, role."""
-    with Session(engine) as session:
-        policy = get_policy(session, policy_id)
-        rows = []
-        for ref in current_references(session, policy):
-            subject = subject_of(ref)
-            tag = session.get(m.DesignTag, subject)
-            article = _article_for(session, ref)
-            rows.append(
-                {
-                    "number": ref.number,
-                    "pmid": ref.pmid or ref.matched_pmid,
-                    "subject": subject,
-                    "resolved": article is not None,
-                    "title": (article.title if article else None) or ref.title,
-                    "year": (article.year if article else None) or ref.year,
-                    **{k: val for k, val in _tag_view(tag).items() if k != "subject"},
-                    "role": ref.role,
-                    "role_source": ref.role_source,
-                    "role_signal": ref.role_signal,
-                }
-            )
-        return rows
+#: the Reference columns `tag list` shows
+LIST_REFERENCE_COLUMNS = ("id", "number", "pmid", "matched_pmid", "title", "year", "role",
+                          "role_source", "role_signal")  # fmt: skip
+
+
+def list_tags(engine: Engine | Reader | str, policy_id: str) -> list[dict[str, Any]]:
+    """One row per current reference: design, level, source, confidence, role.
+
+    Read with three queries through the lean read layer (`engine`: an engine, a Reader or
+    the store's URL), so `evidence tag list` starts without the ORM (issue #16)."""
+    with reading(engine) as reader:
+        policy = find_policy(reader, policy_id)
+        refs = q.references(reader, policy["id"], policy["revision"], LIST_REFERENCE_COLUMNS)
+        tags = q.tag_rows(reader, [subject_of(r) for r in refs])
+        pmids = [p for r in refs if (p := r["pmid"] or r["matched_pmid"])]
+        articles = q.articles(reader, pmids, ("pmid", "title", "year")) if pmids else {}
+    rows = []
+    for ref in refs:
+        subject = subject_of(ref)
+        article = articles.get(ref["pmid"] or ref["matched_pmid"] or "")
+        rows.append(
+            {
+                "number": ref["number"],
+                "pmid": ref["pmid"] or ref["matched_pmid"],
+                "subject": subject,
+                "resolved": article is not None,
+                "title": (article["title"] if article else None) or ref["title"],
+                "year": (article["year"] if article else None) or ref["year"],
+                **{k: val for k, val in _tag_view(tags.get(subject)).items() if k != "subject"},
+                "role": ref["role"],
+                "role_source": ref["role_source"],
+                "role_signal": ref["role_signal"],
+            }
+        )
+    return rows

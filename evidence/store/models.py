@@ -134,6 +134,9 @@ class Reference(SQLModel, table=True):
 
 
 class Article(SQLModel, table=True):
+    # "when was PubMed last asked" reads this narrow index, not the wide rows (migration 0009)
+    __table_args__ = (Index("ix_article_pmid_fetched_at", "pmid", "fetched_at"),)
+
     pmid: str = Field(primary_key=True, max_length=20)
     title: Optional[str] = Field(default=None, sa_column=Column(Text))
     abstract: Optional[str] = Field(default=None, sa_column=Column(Text))

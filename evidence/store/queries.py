@@ -147,12 +147,19 @@ def article_facts(reader: Reader, pmids: Sequence[str]) -> dict[str, dict[str, A
             for pmid, extractor, key, facts in reader.chunked(sql, pmids)}  # fmt: skip
 
 
+#: the index on article(pmid, fetched_at) (models.Article, migration 0009_report2)
+ARTICLE_FETCHED_INDEX = "ix_article_pmid_fetched_at"
+
+
 @_query(["1", "2"])
 def last_fetched(reader: Reader, pmids: Sequence[str]) -> datetime | None:
     """When PubMed was last asked about these records: the newest fetch, or the newest watch
     check (a watch that finds a record unchanged records the check, not a new fetch)."""
     found = []
-    for sql in ("SELECT max(fetched_at) FROM article WHERE pmid IN ({ids})",
+    # `fetched_at` is the wide row's last column, behind ~26 KB of raw XML: read from the index
+    # on (pmid, fetched_at) (SQLite's planner would take the primary key's and walk the row)
+    hint = f" INDEXED BY {ARTICLE_FETCHED_INDEX}" if reader.sqlite else ""
+    for sql in (f"SELECT max(fetched_at) FROM article{hint} WHERE pmid IN ({{ids}})",
                 "SELECT max(checked_at) FROM articlecheck WHERE pmid IN ({ids})"):  # fmt: skip
         found += [as_datetime(r[0]) for r in reader.chunked(sql, pmids) if r[0] is not None]
     return max(found) if found else None  # type: ignore[type-var]
@@ -333,3 +340,66 @@ def status_latest_searches(reader: Reader) -> list[tuple[Any, ...]]:
            "JOIN (SELECT policy_id, max(id) AS id FROM policywatch GROUP BY policy_id) latest "
            "ON latest.id = w.id")  # fmt: skip
     return [(p, as_datetime(c), as_date(s), n, as_json(x)) for p, c, s, n, x in reader.rows(sql)]
+
+
+# ---------------------------------------------------------------- tag list, article show, review list
+
+#: the DesignTag columns `tag list` shows
+LISTED_TAG_COLUMNS = ("subject", "design", "modifiers", "level", "source", "signal", "confidence",
+                      "indexing", "note", "tagged_at")  # fmt: skip
+
+
+@_query(["pmid:1", "ref:1"])
+def tag_rows(reader: Reader, subjects: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """subject -> its design tag with what a listing shows (confidence, note, when)."""
+    sql = f"SELECT {', '.join(LISTED_TAG_COLUMNS)} FROM designtag WHERE subject IN ({{ids}})"
+    rows = _dicts(LISTED_TAG_COLUMNS, reader.chunked(sql, subjects),
+                  {"modifiers": as_json, "tagged_at": as_datetime})  # fmt: skip
+    return {r["subject"]: r for r in rows}
+
+
+CYCLE_COLUMNS = ("id", "number", "status", "query", "since", "until", "date_type", "identified",
+                 "counts", "started_at", "closed_at", "searched_until", "search_complete",
+                 "incomplete")  # fmt: skip
+_CYCLE_TYPES = {"since": as_date, "until": as_date, "counts": as_json, "started_at": as_datetime,
+                "closed_at": as_datetime, "searched_until": as_date, "search_complete": as_bool,
+                "incomplete": as_bool}  # fmt: skip
+
+
+@_query("p1")
+def review_cycles(reader: Reader, policy_id: str) -> list[dict[str, Any]]:
+    """The policy's review cycles (what `review list` shows of each), by number."""
+    sql = f"SELECT {', '.join(CYCLE_COLUMNS)} FROM reviewcycle WHERE policy_id = ? ORDER BY number"
+    return _dicts(CYCLE_COLUMNS, reader.rows(sql, (policy_id,)), _CYCLE_TYPES)
+
+
+@_query("p1")
+def policy_candidates(reader: Reader, policy_id: str) -> list[tuple[int, str, str | None, str | None]]:
+    """(cycle id, PMID, decision, reason) of every candidate of the policy's review cycles."""
+    sql = ("SELECT c.cycle_id, c.pmid, c.decision, c.reason FROM candidate c "
+           "JOIN reviewcycle r ON r.id = c.cycle_id WHERE r.policy_id = ?")  # fmt: skip
+    return reader.rows(sql, (policy_id,))  # type: ignore[return-value]
+
+
+@_query("p1")
+def policy_votes(reader: Reader, policy_id: str) -> list[tuple[int, int, int, str, str, str]]:
+    """(cycle id, candidate id, decision id, reviewer, kind, decision) of every screening
+    decision in the policy's review cycles, in the order they were made."""
+    sql = ("SELECT c.cycle_id, d.candidate_id, d.id, d.reviewer, d.kind, d.decision "
+           "FROM decision d JOIN candidate c ON c.id = d.candidate_id "
+           "JOIN reviewcycle r ON r.id = c.cycle_id WHERE r.policy_id = ? ORDER BY d.id")  # fmt: skip
+    return reader.rows(sql, (policy_id,))  # type: ignore[return-value]
+
+
+@_query("p1")
+def cycle_ids(reader: Reader, policy_id: str) -> dict[int, int]:
+    """cycle number -> cycle id, for the policy's review cycles."""
+    rows = reader.rows("SELECT number, id FROM reviewcycle WHERE policy_id = ?", (policy_id,))
+    return {number: cycle_id for number, cycle_id in rows}
+
+
+@_query(1)
+def cycle_decisions(reader: Reader, cycle_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(PMID, design, decision) of the cycle's candidates, in the order they were stored."""
+    sql = "SELECT pmid, design, decision FROM candidate WHERE cycle_id = ? ORDER BY id"
+    return reader.rows(sql, (cycle_id,))  # type: ignore[return-value]
