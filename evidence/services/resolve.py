@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import gc
 import queue
-import random
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -49,7 +47,7 @@ from evidence.services.match import (
 from evidence.services.policy import current_references, get_policy
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
-from evidence.store.engine import RETRY_ATTEMPTS, retryable
+from evidence.store.engine import RETRY_ATTEMPTS, pause_or_raise
 from evidence.store.upsert import execute_sql, insert_many, upsert
 
 ProgressCallback = Callable[[int, int], None]
@@ -500,9 +498,7 @@ def _write(connection: Connection, pending: list[_Batch], new: list[_Batch], com
             return
         except DBAPIError as exc:
             connection.rollback()
-            if attempt == RETRY_ATTEMPTS or not retryable(exc):
-                raise
-            time.sleep(random.uniform(0.02, 0.1) * attempt)
+            pause_or_raise(exc, attempt)
             todo = pending
 
 

@@ -121,7 +121,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def retryable(exc: DBAPIError) -> bool:
+def _retryable(exc: DBAPIError) -> bool:
     """A conflict with another writer that running the unit again resolves: a unique key
     another process inserted first, a deadlock or serialization failure, a busy SQLite."""
     if isinstance(exc, IntegrityError):
@@ -142,7 +142,14 @@ def in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
             with transaction(engine) as session:
                 return work(session)
         except DBAPIError as exc:
-            if attempt == RETRY_ATTEMPTS or not retryable(exc):
-                raise
-            time.sleep(random.uniform(0.02, 0.1) * attempt)
+            pause_or_raise(exc, attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def pause_or_raise(exc: DBAPIError, attempt: int) -> None:
+    """After `attempt` (1-based) failed with `exc`: re-raise it when it is not a conflict
+    another run resolves or the attempts are used up, else pause briefly (a random, growing
+    pause, so two writers do not collide again) before the caller runs the unit again."""
+    if attempt >= RETRY_ATTEMPTS or not _retryable(exc):
+        raise exc
+    time.sleep(random.uniform(0.02, 0.1) * attempt)
