@@ -48,7 +48,7 @@ from evidence.services.policy import current_references, get_policy
 from evidence.store import in_transaction, transaction
 from evidence.store import models as m
 from evidence.store.engine import RETRY_ATTEMPTS, pause_or_raise
-from evidence.store.upsert import execute_sql, insert_many, upsert
+from evidence.store.upsert import delete_in, insert_many, upsert
 
 ProgressCallback = Callable[[int, int], None]
 UNREACHABLE_REASON = "not checked: NCBI could not be reached"
@@ -509,12 +509,7 @@ def _write_batch(connection: Connection, batch: _Batch) -> None:
     # shallow rows: dataclasses.asdict deep-copies every nested list, the slowest step here
     rows = [{**vars(a), "fetched_at": now} for a in batch.articles]
     upsert(connection, m.Article, rows, ["pmid"])
-    pmids = sorted(a.pmid for a in batch.articles)
-    for i in range(0, len(pmids), 500):
-        chunk = pmids[i : i + 500]
-        execute_sql(
-            connection, f"DELETE FROM unresolved WHERE pmid IN ({', '.join('?' for _ in chunk)})", tuple(chunk)
-        )
+    delete_in(connection, "unresolved", "pmid", sorted(a.pmid for a in batch.articles))
     misses = [{"pmid": p, "reason": r, "checked_at": now} for p, r in batch.missing.items()]
     upsert(connection, m.Unresolved, misses, ["pmid"])
     _replace_flags(connection, sorted(batch.flags), _flag_rows(batch.flags))
@@ -655,13 +650,7 @@ def _flag_rows(
 def _replace_flags(session: Session | Connection, ids: list[int], rows: list[dict[str, Any]]) -> None:
     """The flags of references `ids` become `rows` (in the caller's transaction)."""
     connection = session.connection() if isinstance(session, Session) else session
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        execute_sql(
-            connection,
-            f"DELETE FROM citationflag WHERE reference_id IN ({', '.join('?' for _ in chunk)})",
-            tuple(chunk),
-        )
+    delete_in(connection, "citationflag", "reference_id", ids)
     insert_many(
         connection,
         "citationflag",

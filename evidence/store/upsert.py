@@ -163,11 +163,15 @@ def _processor(dialect: Any, type_: Any) -> Any:
 _ENCODER = json.JSONEncoder(check_circular=False)
 
 
-def execute_sql(connection: Connection, sql: str, params: tuple[Any, ...]) -> None:
-    """One plain statement in the driver's parameter style ("?" becomes PostgreSQL's "%s")."""
-    if connection.dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")
-    connection.exec_driver_sql(sql, params)
+def delete_in(connection: Connection, table: str, column: str, values: Sequence[Any]) -> None:
+    """DELETE the rows of `table` whose `column` is one of `values`, 500 values a statement,
+    in the driver's parameter style."""
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    quote = connection.dialect.identifier_preparer.quote
+    for i in range(0, len(values), 500):
+        chunk = tuple(values[i : i + 500])
+        marks = ", ".join(mark for _ in chunk)
+        connection.exec_driver_sql(f"DELETE FROM {quote(table)} WHERE {quote(column)} IN ({marks})", chunk)
 
 
 _SHAPES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[str, str, str, list[Any]]]] = (
