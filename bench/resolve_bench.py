@@ -6,7 +6,7 @@ are realistic in size (about 26 KB, like the metapub samples: long structured ab
 authors with affiliations, MeSH, reference lists) and are made on demand by the server.
 
 Printed: requests used (target ceil(N/200)), 429s received (target 0), wall time as a ratio
-of the limit's bound requests/3 s (target <= 1.15), peak memory of this process (target
+of the limit's bound requests/3 s (target <= 1.10), peak memory of this process (target
 <= 300 MB), and the same figures for a naive one-PMID-per-request client on a smaller N,
 extrapolated to N (it is said so in the output).
 
@@ -188,6 +188,46 @@ def run_batched(n: int, tmp: Path) -> dict[str, float]:
     }
 
 
+def floors(tmp: Path) -> dict[str, float]:
+    """What the cached resolve cannot go below on this machine, measured in the same run: reading
+    the cached bodies, building their lxml trees (any lxml parser pays this), our parse alone, and
+    writing the warm store's article rows again with bare sqlite3 (same pragmas, same commits).
+    Done one after another on one thread; the resolve overlaps the write with the parse."""
+    import sqlite3
+
+    from lxml import etree
+    from requests_cache.backends.sqlite import SQLiteCache
+
+    from evidence.entrez.parse import parse_efetch
+
+    t0 = time.perf_counter()
+    cache = SQLiteCache(str(tmp / "bench_cache.sqlite"))
+    bodies = [r.content for r in cache.responses.values() if b"<PubmedArticleSet" in r.content[:400]]
+    t1 = time.perf_counter()
+    for body in bodies:
+        etree.fromstring(body)
+    t2 = time.perf_counter()
+    for body in bodies:
+        parse_efetch(body)
+    t3 = time.perf_counter()
+    source = sqlite3.connect(tmp / "bench_warm.sqlite")
+    columns = [r[1] for r in source.execute("PRAGMA table_info(article)")]
+    rows = source.execute("SELECT * FROM article").fetchall()
+    target = sqlite3.connect(tmp / "floor.sqlite", isolation_level=None)
+    target.execute("PRAGMA journal_mode = WAL")
+    target.execute("PRAGMA synchronous = NORMAL")
+    target.execute(f"CREATE TABLE article ({', '.join(columns)})")
+    marks = ", ".join("?" * len(columns))
+    t4 = time.perf_counter()
+    for i in range(0, len(rows), 600):
+        target.execute("BEGIN")
+        target.executemany(f"INSERT INTO article VALUES ({marks})", rows[i : i + 600])
+        target.execute("COMMIT")
+    t5 = time.perf_counter()
+    mb = sum(len(b) for b in bodies) / 2**20
+    return {"read": t1 - t0, "tree": t2 - t1, "parse": t3 - t2, "write": t5 - t4, "mb": mb}
+
+
 def run_single(n: int, n_target: int) -> dict[str, float]:
     """A naive client: one efetch per PMID (same pacing, no cache); measured on n, scaled."""
     import requests
@@ -227,6 +267,7 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         b = run_batched(n, Path(tmp))
+        f = floors(Path(tmp))
     s = run_single(n_single, n)
     print(f"{'':34}{'batched (200/request)':>24}{'one PMID per request':>26}")
     rows = [
@@ -248,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{s['extrapolated_wall'] / 60:.1f} min (extrapolated "
             f"from {s['wall']:.1f} s for {n_single})",
         ),
-        ("wall / (requests/3 s) (target <= 1.15)", f"{b['ratio']:.3f}", f"{s['ratio']:.3f}"),
+        ("wall / (requests/3 s) (target <= 1.10)", f"{b['ratio']:.3f}", f"{s['ratio']:.3f}"),
         ("peak memory, this process (<= 300 MB)", f"{b['peak_mb']:.0f} MB", "-"),
         (
             "again from the cache, fresh store (< 4 s)",
@@ -256,6 +297,10 @@ def main(argv: list[str] | None = None) -> None:
             f"{b['warm_resolved']:,} resolved",
         ),
         ("HTTP cache / store size", f"{b['cache_mb']:.0f} MB / {b['db_mb']:.0f} MB", "-"),
+        ("floor: read the cached bodies", f"{f['read']:.1f} s", f"{f['mb']:.0f} MB of XML"),
+        ("floor: lxml tree build alone", f"{f['tree']:.1f} s", f"{f['mb'] / f['tree']:.0f} MB/s"),
+        ("floor: our parse alone", f"{f['parse']:.1f} s", f"{n / f['parse']:,.0f} records/s"),
+        ("floor: bare sqlite3 row write", f"{f['write']:.1f} s", "same rows, pragmas, commits"),
     ]
     for label, left, right in rows:
         print(f"{label:34}{left:>24}   {right}")
