@@ -57,59 +57,6 @@ def test_unknown_and_invalid_pmids_are_reported(fake_eutils):
     }
 
 
-def test_a_tree_read_ahead_gives_what_a_cached_read_gives(fake_eutils):
-    pmids = synthetic_pmids(150)
-    add_many(fake_eutils, pmids[:140])  # ten of them PubMed does not have
-    with client() as c:
-        c.fetch_articles(pmids)
-        asked = len(fake_eutils.requests)
-        plain = c.cached_articles(reversed(pmids))
-        ahead = c.cached_tree(reversed(pmids))  # the same batch, however it is ordered
-        assert ahead is not None and ahead.pmids == pmids
-        read = c.cached_articles(pmids, ahead)
-    assert plain is not None and read is not None
-    assert [a.pmid for a in read.articles] == [a.pmid for a in plain.articles] == pmids[:140]
-    assert read.articles == plain.articles and read.from_cache == plain.from_cache == 140
-    assert read.missing == plain.missing and len(read.missing) == 10
-    # only the missing ten are asked about again (why efetch left them out)
-    assert {(r["endpoint"], r["ids"]) for r in fake_eutils.requests[asked:]} == {("efetch.fcgi", 10)}
-
-
-def test_a_tree_ahead_is_only_for_one_request_the_cache_holds(fake_eutils):
-    pmids = synthetic_pmids(201)
-    add_many(fake_eutils, pmids)
-    with client() as c:
-        assert c.cached_tree(pmids[:5]) is None  # not fetched yet
-        c.fetch_articles(pmids[:5])
-        assert c.cached_tree(pmids) is None  # two requests' worth
-        assert c.cached_tree([*pmids[:5], "12abc"]) is None  # an invalid PMID: the plain path says so
-        other = c.cached_tree(pmids[:5])
-        assert other is not None
-        assert c.cached_articles(pmids[:4], other) is None  # another batch's tree is not used
-    with client(settings={"refresh": True}) as c:
-        assert c.cached_tree(pmids[:5]) is None
-
-
-def test_a_cached_answer_whose_records_cannot_be_read_is_dropped(fake_eutils):
-    pmids = synthetic_pmids(3)
-    add_many(fake_eutils, pmids)
-    with client() as c:
-        c.fetch_articles(pmids)
-        cache = c.session.cache
-        (key,) = list(cache.responses.keys())
-        stored = cache.responses[key]
-        stored._content = stored.content.replace(b"<MedlineCitation", b"<OtherCitation").replace(
-            b"</MedlineCitation>", b"</OtherCitation>"
-        )
-        cache.responses[key] = stored
-        ahead = c.cached_tree(pmids)
-        assert ahead is not None  # the body is well-formed XML: its tree builds
-        assert c.cached_articles(pmids, ahead) is None  # its records are not PubMed records
-        assert c.cached_tree(pmids) is None and not list(cache.responses.keys())
-        again = c.fetch_articles(pmids)
-    assert sorted(a.pmid for a in again.articles) == pmids and again.requests == 1
-
-
 @pytest.mark.parametrize("kind", FAULT_KINDS)
 def test_each_fault_kind_is_retried_and_never_cached(fake_eutils, kind):
     fake_eutils.slow_seconds = 1.0

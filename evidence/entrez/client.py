@@ -45,7 +45,7 @@ from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from evidence.config import Settings
 from evidence.entrez.cache import expiry_for, make_session, usable_response
-from evidence.entrez.parse import EfetchTree, ParseError, parse_efetch
+from evidence.entrez.parse import ParseError, parse_efetch
 from evidence.entrez.ratelimit import RateLimiter, limiter_for
 from evidence.errors import EntrezError, EntrezUnavailable
 from evidence.records import Article
@@ -84,15 +84,6 @@ class FetchResult:
     missing: dict[str, str] = field(default_factory=dict)  # pmid -> reason
     from_cache: int = 0  # articles whose batch came from the cache
     requests: int = 0  # requests sent to NCBI
-
-
-@dataclass
-class CachedBatch:
-    """One batch's efetch answer as the HTTP cache holds it, built into a tree (`cached_tree`)."""
-
-    pmids: list[str]
-    tree: EfetchTree
-    response: requests.Response
 
 
 @dataclass
@@ -321,9 +312,8 @@ class EntrezClient:
 
     def _from_cache(
         self, method: str, url: str, full: dict[str, Any], parse: Callable[[bytes], T]
-    ) -> tuple[T, requests.Response] | None:
-        """(parsed, response) when the cache holds a usable answer; None otherwise (a bad one is
-        dropped)."""
+    ) -> tuple[T] | None:
+        """(parsed,) when the cache holds a usable answer; None otherwise (a bad one is dropped)."""
         if getattr(self.session, "cache", None) is None or self.settings.refresh:
             return None
         response = self._send(method, url, full, only_if_cached=True)
@@ -331,7 +321,7 @@ class EntrezClient:
             try:
                 result = parse(response.content)
                 self.cache_hits += 1
-                return result, response
+                return (result,)
             except EntrezError:
                 self._forget(response)
         return None
@@ -410,45 +400,14 @@ class EntrezClient:
 
     # ------------------------------------------------------------ efetch
 
-    def cached_articles(
-        self, pmids: Iterable[str], ahead: CachedBatch | None = None
-    ) -> FetchResult | None:
+    def cached_articles(self, pmids: Iterable[str]) -> FetchResult | None:
         """What `fetch_articles` would return, when the HTTP cache answers every batch of it;
         None as soon as one batch is not there (nothing is sent then). Cheap enough to ask
-        before handing a batch to a thread. `ahead`: these PMIDs' answer, already read from
-        the cache into a tree by `cached_tree` (on another thread)."""
-        wanted = list(pmids)
-        if ahead is not None and ahead.pmids == _wanted(wanted)[0]:
-            return self._cached_result(ahead)
+        before handing a batch to a thread."""
         try:
-            return self.fetch_articles(wanted, cached_only=True)
+            return self.fetch_articles(pmids, cached_only=True)
         except _NotCached:
             return None
-
-    def cached_tree(self, pmids: Iterable[str]) -> CachedBatch | None:
-        """One request's worth of PMIDs, their cached efetch answer built into a tree; None when
-        the cache does not hold it (a bad one is dropped), or when `pmids` is not one request of
-        valid PMIDs. The slow part of a cached read, and libxml2 does it without the GIL: resolve
-        reads the next batch's tree on a thread while it reads this batch's records."""
-        wanted, invalid = _wanted(pmids)
-        if invalid or not wanted or len(wanted) > BATCH:
-            return None
-        method, url, params = self._efetch_request(wanted)
-        hit = self._from_cache(method, url, self._params(params), EfetchTree)
-        return None if hit is None else CachedBatch(wanted, hit[0], hit[1])
-
-    def _cached_result(self, ahead: CachedBatch) -> FetchResult | None:
-        try:
-            articles = ahead.tree.articles()
-        except EntrezError:  # a record without what it must have: as `_from_cache` does
-            self.cache_hits -= 1
-            self._forget(ahead.response)
-            return None
-        result = FetchResult()
-        before = self.requests_made
-        self._collect(result, ahead.pmids, articles, from_cache=True)
-        result.requests = self.requests_made - before
-        return result
 
     def fetch_articles(
         self,
@@ -463,31 +422,30 @@ class EntrezClient:
         (and so the same cache keys). A batch that still fails after the retries raises.
         """
         result = FetchResult()
-        wanted, invalid = _wanted(pmids)
-        result.missing.update(dict.fromkeys(invalid, "invalid PMID"))
+        wanted: list[str] = []
+        for raw in pmids:
+            p = str(raw).strip()
+            if not p.isdigit() or not 0 < int(p) < 10**9:
+                result.missing[p] = "invalid PMID"
+            else:
+                wanted.append(str(int(p)))
+        wanted = sorted(set(wanted), key=int)
         before = self.requests_made
         done = 0
         for start in range(0, len(wanted), BATCH):
             batch = wanted[start : start + BATCH]
             articles, from_cache = self.efetch_batch(batch, cached_only=cached_only)
-            self._collect(result, batch, articles, from_cache)
+            seen = {a.pmid for a in articles}
+            result.articles.extend(a for a in articles if a.pmid in set(batch))
+            result.from_cache += len(articles) if from_cache else 0
+            lost = [p for p in batch if p not in seen]
+            if lost:
+                result.missing.update(self.explain_missing(lost))
             done += len(batch)
             if progress:
                 progress(done, len(wanted))
         result.requests = self.requests_made - before
         return result
-
-    def _collect(
-        self, result: FetchResult, batch: list[str], articles: list[Article], from_cache: bool
-    ) -> None:
-        """Add one batch's answer to `result`; PMIDs it left out are explained (`explain_missing`)."""
-        asked = set(batch)
-        result.articles.extend(a for a in articles if a.pmid in asked)
-        result.from_cache += len(articles) if from_cache else 0
-        seen = {a.pmid for a in articles}
-        lost = [p for p in batch if p not in seen]
-        if lost:
-            result.missing.update(self.explain_missing(lost))
 
     def explain_missing(self, pmids: Sequence[str]) -> dict[str, str]:
         """Why efetch's XML left these PMIDs out, from one text-mode efetch: NCBI writes
@@ -522,19 +480,15 @@ class EntrezClient:
         """One efetch (<= BATCH PMIDs) read by `parse`, which must raise ParseError on a body
         that is not a PubMed article set (then it is retried and never cached). With
         `cached_only`, only the cache answers (`_NotCached` when it cannot)."""
-        method, url, params = self._efetch_request(pmids)
+        params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
+        method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
         if cached_only:
+            url = self.settings.eutils_url + "efetch.fcgi"
             hit = self._from_cache(method, url, self._params(params), parse)
             if hit is None:
                 raise _NotCached(f"{len(pmids)} PMIDs not in the cache")
             return hit[0], True
         return self._call("efetch.fcgi", params, parse, method)
-
-    def _efetch_request(self, pmids: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
-        """(method, url, params) of the efetch for `pmids` (the cache key follows from them)."""
-        params = {"db": "pubmed", "retmode": "xml", "id": ",".join(pmids)}
-        method = "GET" if len(pmids) <= GET_MAX_IDS else "POST"
-        return method, self.settings.eutils_url + "efetch.fcgi", params
 
     # ------------------------------------------------------------ esearch
 
@@ -734,20 +688,6 @@ def _parse_esearch(data: bytes) -> SearchResult:
         translation=root.findtext("QueryTranslation"),
         not_found=[e.text for e in root.findall("ErrorList/PhraseNotFound") if e.text],
     )
-
-
-def _wanted(pmids: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(valid PMIDs in canonical form, de-duplicated and sorted, so that the same set always
-    makes the same requests and cache keys; the invalid ones as given)."""
-    wanted: set[str] = set()
-    invalid: list[str] = []
-    for raw in pmids:
-        p = str(raw).strip()
-        if not p.isdigit() or not 0 < int(p) < 10**9:
-            invalid.append(p)
-        else:
-            wanted.add(str(int(p)))
-    return sorted(wanted, key=int), invalid
 
 
 def _method(term: str) -> str:

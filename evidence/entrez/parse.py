@@ -256,30 +256,13 @@ def parse_efetch(data: bytes) -> list[Article]:
     parses many batches pauses the cyclic collector around them (`evidence.collector`, as
     resolve does). Not here: parses run on fetch-ahead threads, and a pause taken on two
     threads at once can race (one reads "off" just before the other turns it back on)."""
-    return EfetchTree(data).articles()
-
-
-class EfetchTree:
-    """An efetch body checked and built into a tree, its records not read yet.
-
-    The two halves of `parse_efetch`, apart: libxml2 builds the tree without holding the GIL,
-    so a caller can build the next batch's tree on a thread while this one reads the records
-    of the last (resolve from the cache does). Building raises `ParseError` for a body that is
-    not a PubMed article set; `articles` raises it for a record that lacks what it must have."""
-
-    __slots__ = ("data", "root")
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.root = _root(data)
-
-    def articles(self) -> list[Article]:
-        records = list(self.root.iterchildren(*_RECORD_TAGS))
-        raw = _raw_slices(self.data, self.root, records)
-        return [
-            _journal_article(el, xml) if el.tag == "PubmedArticle" else _book_article(el, xml)
-            for el, xml in zip(records, raw, strict=True)
-        ]
+    root = _root(data)
+    records = list(root.iterchildren(*_RECORD_TAGS))
+    raw = _raw_slices(data, root, records)
+    return [
+        _journal_article(el, xml) if el.tag == "PubmedArticle" else _book_article(el, xml)
+        for el, xml in zip(records, raw, strict=True)
+    ]
 
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")

@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from evidence import collector
 from evidence.entrez.background import in_background
-from evidence.entrez.client import BATCH, CachedBatch, EntrezClient, FetchResult
+from evidence.entrez.client import BATCH, EntrezClient, FetchResult
 from evidence.errors import EntrezError, EntrezUnavailable, InputError
 from evidence.flags.citation import check_citation
 from evidence.records import Article, Citation
@@ -527,7 +527,6 @@ def _fetch_in_flight(
     first batch's cached answer, or the first requests already in flight (`_start`)."""
     queue, failed = deque(batches), []
     pending: deque[tuple[list[str], Future[FetchResult]]] = deque()
-    ahead: tuple[list[str], Future[CachedBatch | None]] | None = None
     if isinstance(started, FetchResult):
         saved(queue.popleft(), started)
     elif started:
@@ -537,13 +536,7 @@ def _fetch_in_flight(
     try:
         while queue or pending:
             if not pending:
-                tree = ahead[1].result() if ahead is not None and ahead[0] is queue[0] else None
-                # the next batch's tree is built on a thread (without the GIL) while this
-                # thread reads the records of this one; a batch the cache lacks goes to NCBI
-                ahead = None
-                if len(queue) > 1:
-                    ahead = (queue[1], in_background(partial(client.cached_tree, queue[1]), "cache"))
-                cached = client.cached_articles(queue[0], tree)
+                cached = client.cached_articles(queue[0])
                 if cached is not None:
                     saved(queue.popleft(), cached)
                     continue
