@@ -75,3 +75,19 @@ def test_model_version_names_the_shipped_weights():
     assert v == model.version() == f"{model.FORMAT}.{digest[:12]}"
     with pytest.raises(AttributeError):
         evidence.extract.NO_SUCH_THING  # noqa: B018
+
+
+def test_training_reproduces_the_shipped_weights(shared, tmp_path):
+    """`make train-findings` on the train split gives the shipped file byte for byte, so the
+    figures measured with it are the figures of what the code trains (a change to the features
+    or the training without retraining, or a scikit-learn that fits differently, shows here)."""
+    pytest.importorskip("sklearn")
+    from evidence.extract import train
+
+    folder = shared / "corpora" / "evidence-inference"
+    if not (folder / "train.jsonl").exists():
+        pytest.skip("Evidence Inference corpus not present")
+    out = tmp_path / "findings_model.json"
+    assert train.main(["--corpus", str(folder), "--out", str(out)]) == 0
+    assert out.read_bytes() == model.WEIGHTS.read_bytes(), "retrain: make train-findings"
+    model.load.cache_clear()

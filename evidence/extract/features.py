@@ -86,8 +86,9 @@ def _share(want: set[str], have: set[str]) -> float:
 
 def outcome_weights(q: Prompt, stems: list[set[str]]) -> dict[str, float]:
     """Outcome words weighted by how few of the abstract's sentences hold them (a within-abstract IDF):
-    "first" in "time to first analgesic request" says less than "analgesic"."""
-    return {w: 1 / (1 + sum(1 for h in stems if _match(w, h))) for w in q.out}
+    "first" in "time to first analgesic request" says less than "analgesic". In sorted order, so
+    that sums over them do not depend on the process's string hashing (training reproduces)."""
+    return {w: 1 / (1 + sum(1 for h in stems if _match(w, h))) for w in sorted(q.out)}
 
 
 def _weighted_share(weights: dict[str, float], have: set[str]) -> float:
