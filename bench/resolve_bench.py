@@ -199,6 +199,8 @@ def floors(tmp: Path) -> dict[str, float]:
     from requests_cache.backends.sqlite import SQLiteCache
 
     from evidence.entrez.parse import parse_efetch
+    from evidence.services.resolve import GROUP
+    from evidence.store.engine import make_engine
 
     t0 = time.perf_counter()
     cache = SQLiteCache(str(tmp / "bench_cache.sqlite"))
@@ -213,16 +215,14 @@ def floors(tmp: Path) -> dict[str, float]:
     source = sqlite3.connect(tmp / "bench_warm.sqlite")
     columns = [r[1] for r in source.execute("PRAGMA table_info(article)")]
     rows = source.execute("SELECT * FROM article").fetchall()
-    target = sqlite3.connect(tmp / "floor.sqlite", isolation_level=None)
-    target.execute("PRAGMA journal_mode = WAL")
-    target.execute("PRAGMA synchronous = NORMAL")
+    # the store's own connection setup (its pragmas), then the driver alone
+    target = make_engine(f"sqlite:///{tmp / 'floor.sqlite'}").raw_connection()
     target.execute(f"CREATE TABLE article ({', '.join(columns)})")
     marks = ", ".join("?" * len(columns))
     t4 = time.perf_counter()
-    for i in range(0, len(rows), 600):
-        target.execute("BEGIN")
-        target.executemany(f"INSERT INTO article VALUES ({marks})", rows[i : i + 600])
-        target.execute("COMMIT")
+    for i in range(0, len(rows), GROUP):
+        target.executemany(f"INSERT INTO article VALUES ({marks})", rows[i : i + GROUP])
+        target.commit()
     t5 = time.perf_counter()
     mb = sum(len(b) for b in bodies) / 2**20
     return {"read": t1 - t0, "tree": t2 - t1, "parse": t3 - t2, "write": t5 - t4, "mb": mb}

@@ -51,15 +51,21 @@ def test_a_wrong_format_is_refused():
         model.Scorer({"format": 999})
 
 
-def test_validation_sample_reads_like_the_annotators(shared):
+@pytest.fixture
+def corpus_folder(shared: Path) -> Path:
+    """../shared's Evidence Inference corpus, or skip."""
+    folder = shared / "corpora" / "evidence-inference"
+    if not (folder / "train.jsonl").exists() or not (folder / "validation.jsonl").exists():
+        pytest.skip("Evidence Inference corpus not present")
+    return folder
+
+
+def test_validation_sample_reads_like_the_annotators(corpus_folder):
     """A fast look at real data (the full figure is `make eval`): 30 validation prompts."""
     from evidence.extract import corpus
     from evidence.extract.evaluate import evaluate
 
-    folder = shared / "corpora" / "evidence-inference"
-    if not (folder / "validation.jsonl").exists():
-        pytest.skip("Evidence Inference corpus not present")
-    prompts = corpus.load("validation", folder)[:30]
+    prompts = corpus.load("validation", corpus_folder)[:30]
     s = evaluate(prompts)
     assert s["accuracy"] >= 0.55 and s["sentence"] >= 0.6
     f = infer_finding(prompts[0].abstract, prompts[0].intervention, prompts[0].comparator, prompts[0].outcome)
@@ -77,17 +83,13 @@ def test_model_version_names_the_shipped_weights():
         evidence.extract.NO_SUCH_THING  # noqa: B018
 
 
-def test_training_reproduces_the_shipped_weights(shared, tmp_path):
+def test_training_reproduces_the_shipped_weights(corpus_folder, tmp_path):
     """`make train-findings` on the train split gives the shipped file byte for byte, so the
     figures measured with it are the figures of what the code trains (a change to the features
     or the training without retraining, or a scikit-learn that fits differently, shows here)."""
     pytest.importorskip("sklearn")
     from evidence.extract import train
 
-    folder = shared / "corpora" / "evidence-inference"
-    if not (folder / "train.jsonl").exists():
-        pytest.skip("Evidence Inference corpus not present")
     out = tmp_path / "findings_model.json"
-    assert train.main(["--corpus", str(folder), "--out", str(out)]) == 0
+    assert train.main(["--corpus", str(corpus_folder), "--out", str(out)]) == 0
     assert out.read_bytes() == model.WEIGHTS.read_bytes(), "retrain: make train-findings"
-    model.load.cache_clear()
