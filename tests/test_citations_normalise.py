@@ -28,6 +28,9 @@ from evidence.citations.abbrev import abbreviate
         ("Martin- Facklam, M., Mur- phy, K.", ("Martin-Facklam M", "Murphy K"), False),
         ("American Heart Association", ("American Heart Association",), False),
         ("Centers for Widget & Gadget Services", ("Centers for Widget & Gadget Services",), False),
+        # a country's dotted initials are not a person's: the agency stays one author
+        ("U.S. Food and Drug Administration (FDA).", ("U.S. Food and Drug Administration (FDA)",), False),
+        ("U.K. Department of Widgets and Gadgets", ("U.K. Department of Widgets and Gadgets",), False),
         ("Guo F, Sheikh K, Widget Research Network", ("Guo F", "Sheikh K", "Widget Research Network"), False),
         ("Doe J, Roe R, and others", ("Doe J", "Roe R"), True),
         # organisations by each kind of word, the test made once per list (speed, issue #11)
@@ -89,6 +92,9 @@ def test_pages(text, pages):
         ("38 Suppl 2", ("38", "Suppl 2")),
         ("19:", ("19", None)),
         ("2018:", ("2018", None)),
+        ("2011;(10):", (None, "10")),  # Cochrane: a year, then the issue alone
+        ("(4):", (None, "4")),
+        ("2014;37(11):", ("37", "11")),
     ],
 )
 def test_volume_and_issue(text, vi):

@@ -47,6 +47,8 @@ _MAY_AND = re.compile(r" (?:and|&|und|y|et) |^(?:and|&) ")
 _LISTED = re.compile(r"[,;&]|\sand\s")
 _PERSON_INITIALS = re.compile(r"\b[A-Z]{1,3}\b\s*(?:,|$)|\b[A-Z]\.")
 _INITIAL_DOT = re.compile(r"\b[A-Z]\.")
+#: "U.S. Food and Drug Administration": a country's dotted initials, not a person's
+_COUNTRY = re.compile(r"\b(?:U\.\s?S\.(?:\s?A\.)?|U\.\s?K\.|U\.\s?N\.|E\.\s?U\.)")
 _NOT_CAPITAL = re.compile(r"[^A-ZÀ-Þ]")
 _INITIAL_TOKEN = re.compile(r"^(?:[A-ZÀ-Þ](?:\.|-|\.-)?){1,4}\.?$")
 _PARTICLES = {
@@ -168,11 +170,15 @@ def date(text: str | None) -> tuple[int | None, int | None, int | None]:
 
 @_remembered
 def volume_issue(text: str | None) -> tuple[str | None, str | None]:
-    """'374(9):' -> ('374', '9'); 'vol. 36, no. 9' -> ('36', '9'); '38 Suppl 2' -> ('38', 'Suppl 2')."""
+    """'374(9):' -> ('374', '9'); 'vol. 36, no. 9' -> ('36', '9'); '38 Suppl 2' -> ('38', 'Suppl 2');
+    '2011;(10):' -> (None, '10')."""
     text = clean(text, " .,;:")
     if not text:
         return None, None
-    text = re.sub(r"^.*?;\s*(?=\w)", "", text) if ";" in text else text
+    text = re.sub(r"^.*?;\s*(?=[\w(])", "", text) if ";" in text else text  # a date before ";"
+    issue_only = re.fullmatch(r"\(([^()]{1,30})\)", text)  # Cochrane's "2011;(10):CD007946"
+    if issue_only:
+        return None, issue_only.group(1).strip()
     vol = re.search(r"\b(?:vol(?:ume)?|bd|t)\.?\s*([A-Za-z]?\d[\w\-]*)", text, re.I)
     num = re.search(r"\b(?:no|nr|issue|iss|heft|h|n°|#)\.?\s*([A-Za-z]?\d[\w\-/]*)", text, re.I)
     if vol or num:
@@ -289,7 +295,7 @@ def _may_be_editors(text: str) -> bool:
 def _is_collective(text: str, org: bool) -> bool:
     """Whether the whole text is one organisation; `org`, whether `_ORG` finds a word in it."""
     if _LISTED.search(text):
-        return org and not _PERSON_INITIALS.search(text)
+        return org and not _PERSON_INITIALS.search(_COUNTRY.sub("", text))
     return org or len(text.split()) >= 5 and not _INITIAL_DOT.search(text)
 
 
