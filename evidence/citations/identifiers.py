@@ -11,6 +11,11 @@ import re
 # ASCII digits only: `\d` also matches Arabic-Indic and full-width digits, which int() reads
 # but NCBI does not. A PMID has no leading zero and at most 9 digits (NCBI_FACTS.md).
 PMID = re.compile(r"\bPMID\s*:?\s*([1-9][0-9]{0,8})(?![0-9A-Za-z])\.?", re.I)
+#: a PubMed page's address holds the PMID: pubmed.ncbi.nlm.nih.gov/31369359/, ncbi.nlm.nih.gov/pubmed/31369359
+PMID_URL = re.compile(
+    r"\bhttps?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)([1-9][0-9]{0,8})(?![0-9])/?\.?",
+    re.I,
+)
 PMID_WRITTEN = re.compile(r"\bPMID\s*:?\s*(\S{1,40})", re.I)
 PMCID = re.compile(r"\bPMCID\s*:?\s*(PMC\d+)\b\.?|\b(PMC\d{5,})\b\.?", re.I)
 DOI = re.compile(r"(?:\bdoi\s*:?\s*|\bhttps?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
@@ -27,6 +32,9 @@ def lift(text: str) -> tuple[dict[str, str | None], list[tuple[int, int, str]]]:
     low = _folded(text)
     if (low is None or "pmid" in low) and (m := PMID.search(text)):
         ids["pmid"] = m.group(1)
+        spans.append((m.start(), m.end(), "pmid"))
+    if (low is None or "pubmed" in low) and (m := PMID_URL.search(text)):
+        ids["pmid"] = ids["pmid"] or m.group(1)
         spans.append((m.start(), m.end(), "pmid"))
     if (low is None or "doi" in low) and (m := DOI.search(text)):
         ids["doi"] = m.group(1).rstrip(".,;)]")
