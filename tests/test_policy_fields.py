@@ -80,6 +80,12 @@ def test_a_revision_effective_date_is_the_effective_date_when_no_other_is_given(
         ("Blue Cross and Blue Shield of Northland\nWidget Therapy", "Widget Therapy"),
         ("Acme Health Plan, Inc.\nWidget Therapy", "Widget Therapy"),
         ("Northland Medicaid\nWidget Therapy", "Widget Therapy"),
+        # the plan's document label, a separator, then the title
+        ("Medical Coverage Guideline — Widget Therapy for Knees", "Widget Therapy for Knees"),
+        ("Corporate Medical Policy - Widget Therapy", "Widget Therapy"),
+        ("Medical Policy | Widget Therapy", "Widget Therapy"),
+        ("Widget Therapy - Knee Osteoarthritis", "Widget Therapy - Knee Osteoarthritis"),
+        ("Widgets: A Review of the Evidence", "Widgets: A Review of the Evidence"),
         ("EFFECTIVE DATE: 01|01|2026\n\nOVERVIEW\n\nText.", None),
     ],
 )

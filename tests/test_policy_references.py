@@ -212,3 +212,29 @@ def test_reference_heading_variants_and_where_the_list_ends(heading):
     )
     doc = parse_policy(text)
     assert [(c.number, c.pmid) for c in doc.references] == [(1, "90000001"), (2, "90000002")]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "https://pubmed.ncbi.nlm.nih.gov/90000042/",
+        "Available at: http://www.ncbi.nlm.nih.gov/pubmed/90000042. Accessed May 2, 2020.",
+    ],
+)
+def test_a_pubmed_address_gives_the_pmid(tail):
+    ref = f"1. Doe J, Roe R. A randomized trial of widget therapy. Otolaryngol Head Neck Surg. 2019;161(1):S1-S45. {tail}"
+    (c,) = parse_policy(f"References\n{ref}\n").references
+    assert (c.pmid, c.journal, c.pages) == ("90000042", "Otolaryngol Head Neck Surg", "S1-S45")
+
+
+def test_markdown_references_a_line_each_without_blank_lines():
+    text = (
+        "# Widget Therapy\n\n## Coverage\nWidget therapy is **not medically necessary**.\n\n## References\n"
+        "[1] Doe J, Roe R. Widget trial. *J Widg*. 2012;10:CD004739. PMID: 90000001.\n"
+        "[2] Poe P. Widgets vs gadgets: a meta-analysis. Widget Rev 2018; 144: 1153-61.\n"
+        "[3] Widget Society. Widget Indications. 14th ed. Springfield: Widget Press; 2019.\n"
+    )
+    doc = parse_policy(read_document(text.encode(), "widget.md"))
+    assert [(c.number, c.pmid) for c in doc.references] == [(1, "90000001"), (2, None), (3, None)]
+    assert doc.references[1].title == "Widgets vs gadgets: a meta-analysis"
+    assert [s.status for s in doc.statements] == ["not medically necessary"]

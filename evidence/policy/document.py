@@ -11,6 +11,7 @@ non-blank lines that are not sub-headings are joined.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from evidence.policy import fields, reflist
@@ -44,6 +45,8 @@ KNOWN_SECTIONS = {
     "definitions",
     "disclaimer",
     "coverage rationale",
+    "coverage guidance",
+    "medical necessity criteria",
     "position statement",
     "medical policy statement",
     "policy position",
@@ -84,6 +87,8 @@ STATEMENT_SECTIONS = (
     "medical policy statement",
     "coverage policy",
     "coverage rationale",
+    "coverage guidance",
+    "medical necessity criteria",
     "position statement",
     "policy position",
     "coverage position",
@@ -284,12 +289,24 @@ def _product_heading(s: str) -> bool:
     return bool(_PRODUCT.search(s)) and not re.match(r"^(?:[-•*–]|\d+[.)]|[A-Za-z][.)])\s", s)
 
 
+#: a section that states the position only in some plans' documents: in others it is the benefit
+#: booklet's boilerplate ("Benefits may vary ... not covered"), so it is read only when the
+#: document has no statement section of its own
+FALLBACK_STATEMENT_SECTIONS = ("coverage",)
+
+
 def parse_statements(sections: list[Section]) -> tuple[Statement, ...]:
     """Coverage positions from every statement section ("Policy", "Coverage Rationale",
-    "Position Statement", "When ... Is Covered"...), per product line and per position."""
+    "Position Statement", "When ... Is Covered"...), per product line and per position;
+    from a "Coverage" section when there is none of those."""
+    found = _statements_from(sections, _statement_section)
+    return found or _statements_from(sections, lambda name: name in FALLBACK_STATEMENT_SECTIONS)
+
+
+def _statements_from(sections: list[Section], wanted: Callable[[str], bool]) -> tuple[Statement, ...]:
     statements: list[Statement] = []
     for index, section in enumerate(sections):
-        if not _statement_section(section.name):
+        if not wanted(section.name):
             continue
         lines = list(section.lines)
         for later in sections[index + 1 :]:  # ALL-CAPS position headings split the section

@@ -228,9 +228,13 @@ _PROGRAMME = re.compile(
 )
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:medical|clinical|corporate\s+medical|payment|coverage|medicaid)\s+policy(?:\s+bulletin)?|"
-    r"policy\s+(?:title|name)|subject|title|topic|(?:LCD|NCD)\s+title)\s*[:\-–]\s+(?=\S)",
+    r"policy\s+(?:title|name)|subject|title|topic|(?:LCD|NCD)\s+title)\s*[:\-–—]\s+(?=\S)",
     re.I,
 )
+
+
+#: a label, a separator, the title: "Medical Coverage Guideline — X", "Clinical Policy: X", "Medical Policy | X"
+_LABEL_THEN_TITLE = re.compile(r"^(.{4,80}?)\s*(?:[:|]|\s[-–—]|—)\s+(\S.{3,})$")
 
 
 def find_title(lines: list[str], is_section: object) -> str | None:
@@ -247,6 +251,9 @@ def find_title(lines: list[str], is_section: object) -> str | None:
         prefixed = _TITLE_PREFIX.match(s)
         if prefixed:
             return _tidy(s[prefixed.end() :])
+        labelled = _LABEL_THEN_TITLE.match(s)  # "Medical Coverage Guideline — Spinal Cord Stimulation"
+        if labelled and _LABEL_ONLY.match(labelled.group(1)):
+            return _tidy(labelled.group(2))
         if _labels_in(s):
             continue
         if callable(is_section) and is_section(s):

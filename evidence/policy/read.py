@@ -372,10 +372,14 @@ def strip_page_chrome(pages: list[list[str]]) -> list[list[str]]:
 
 
 def markdown_text(text: str) -> str:
-    """Render Markdown to HTML with markdown-it (CommonMark), then flatten like any page."""
+    """Render Markdown to HTML with markdown-it (CommonMark), then flatten like any page.
+
+    Each line break of the source stays one ("breaks"): a policy written in Markdown lists its
+    references and header fields a line each, often with no blank line between, and CommonMark
+    would join them into one paragraph. Wrapped prose is then read as in a plain-text policy."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable("table")  # GFM pipe tables: header fields sit in them
+    md = MarkdownIt("commonmark", {"breaks": True}).enable("table")  # GFM pipe tables: header fields sit in them
     # markdown-it leaves a javascript:/data: link as its literal source text, so the URL
     # would end up in a citation's title; accept every link: html_text keeps only its words.
     md.validateLink = lambda url: True
