@@ -238,3 +238,18 @@ def test_markdown_references_a_line_each_without_blank_lines():
     assert [(c.number, c.pmid) for c in doc.references] == [(1, "90000001"), (2, None), (3, None)]
     assert doc.references[1].title == "Widgets vs gadgets: a meta-analysis"
     assert [s.status for s in doc.statements] == ["not medically necessary"]
+
+
+def test_a_numbered_list_run_into_one_line_is_cut_at_its_numbers():
+    run_in = (
+        "1. Doe J, Roe R, Poe P, et al. A randomized trial of widget therapy. JAMA Psychiatry. 2016 Aug 1;73(8):789-95. "
+        "2. Moe M, Loe L. The basis of widgets: vol. 2. Crit Rev Oncol Hematol. 2002 Jul;43(1):33-56. PMID: 90000002. "
+        "3. Zoe Z, et al. Widgets in combined treatment. Lancet Oncol. 2002;3(8):487-97."
+    )
+    refs = parse_policy(f"References\n{run_in}\n").references
+    assert [(c.number, c.authors[0], c.pmid) for c in refs] == [
+        (1, "Doe J", None),
+        (2, "Moe M", "90000002"),
+        (3, "Zoe Z", None),
+    ]
+    assert refs[1].title == "The basis of widgets: vol. 2"

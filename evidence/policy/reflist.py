@@ -449,6 +449,7 @@ def _citation_follows(lines: list[str], start: int, chrome: set[int]) -> bool:
 
 def split(content: list[tuple[str, str]]) -> tuple[list[RawEntry], list[str]]:
     """Entries from the section's content: numbered, bulleted or unnumbered, then numbered 1..N."""
+    content = [piece for kind, text in content for piece in _unjoined(kind, text)]
     lines = [text for kind, text in content if kind == "line"]
     marked = sum(bool(_NUMBERED.match(s) or _NUMBER_ALONE.match(s)) for s in lines)
     bare = sum(bool(_bare(s, 0, any_number=True)) for s in lines)
@@ -468,6 +469,27 @@ def split(content: list[tuple[str, str]]) -> tuple[list[RawEntry], list[str]]:
         entry.text = join_wrapped(entry.lines)
     entries = [e for e in entries if e.text]
     return entries, _number(entries, style)
+
+
+#: where a run-in entry may start: after the end of the one before (". ", ") ", "] "), its number
+_RUN_IN = re.compile(r"(?<=[.)\]])\s+(?:\[(?P<a>\d{1,4})\]|(?P<c>\d{1,4})[.)])\s+(?=\S)")
+
+
+def _unjoined(kind: str, text: str) -> list[tuple[str, str]]:
+    """A numbered list run into one line, as a PDF's text layer or a pasted page gives it
+    ("1. Doe J. ... 2016;73:789-95. 2. Roe R. ..."): cut before each next number in sequence
+    that follows a finished entry and starts with authors. Anything else stays one line."""
+    first = _NUMBERED.match(text) if kind == "line" else None
+    if not first or len(text) < 80:
+        return [(kind, text)]
+    pieces, start, expect = [], 0, _printed(first) + 1
+    for m in _RUN_IN.finditer(text):
+        number = int(m.group("a") or m.group("c"))
+        if number == expect and complete(text[start : m.start()]) and author_start(text[m.end() :]):
+            pieces.append(("line", text[start : m.start()].strip()))
+            start, expect = m.start(), expect + 1
+    pieces.append(("line", text[start:].strip()))
+    return pieces
 
 
 def _numbered(content: list[tuple[str, str]], bare: bool = False) -> list[RawEntry]:
