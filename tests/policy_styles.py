@@ -152,6 +152,28 @@ STYLES = [
         published="14 August 2025",
         form="pdf",
     ),
+    Style(
+        "integrated-plan-criteria.txt",  # an integrated plan's review criteria: month/year dates
+        refs=["abernathy", "dunmore", "gallardo", "fda"],  # fields on one line, a "Criteria" section
+        title="Widget Therapy for Gadgetosis",
+        original_effective=date(2014, 3, 1),
+        last_reviewed=date(2025, 2, 1),
+        next_review=date(2026, 2, 1),
+        statements=[
+            ("All products", "covered", "Widget therapy is covered for members with refractory"),
+            ("All products", "not covered", "Widget therapy is not covered for any other"),
+        ],
+        numbered=False,
+    ),
+    Style(
+        "plan-coverage.md",  # Markdown: bold fields, a "Coverage" section, [n] lines, no blank lines
+        refs=["abernathy", "bergqvist", "hollingsworth", "society"],
+        title="Widget Therapy for Gadgetosis",
+        policy_number="MP-9999",
+        original_effective=date(2012, 8, 1),
+        last_reviewed=date(2025, 11, 1),
+        statements=[("All products", "not medically necessary", "Widget therapy for gadgetosis is unproven")],
+    ),
 ]
 
 

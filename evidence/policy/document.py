@@ -53,6 +53,7 @@ KNOWN_SECTIONS = {
     "coverage position",
     "coverage statement",
     "coverage criteria",
+    "criteria",
     "coverage guidelines",
     "coverage determination",
     "coverage indications, limitations, and/or medical necessity",
@@ -292,13 +293,13 @@ def _product_heading(s: str) -> bool:
 #: a section that states the position only in some plans' documents: in others it is the benefit
 #: booklet's boilerplate ("Benefits may vary ... not covered"), so it is read only when the
 #: document has no statement section of its own
-FALLBACK_STATEMENT_SECTIONS = ("coverage",)
+FALLBACK_STATEMENT_SECTIONS = ("coverage", "criteria")
 
 
 def parse_statements(sections: list[Section]) -> tuple[Statement, ...]:
     """Coverage positions from every statement section ("Policy", "Coverage Rationale",
     "Position Statement", "When ... Is Covered"...), per product line and per position;
-    from a "Coverage" section when there is none of those."""
+    from a "Coverage" or "Criteria" section when there is none of those."""
     found = _statements_from(sections, _statement_section)
     return found or _statements_from(sections, lambda name: name in FALLBACK_STATEMENT_SECTIONS)
 

@@ -20,7 +20,8 @@ _LABELS: tuple[tuple[str, str], ...] = (
     (
         "original_effective",
         r"original\s+(?:policy\s+)?effective(?:\s+date)?|original\s+(?:issue|publication|policy)\s+date|"
-        r"date\s+of\s+origin|origination\s+date|original\s+date|first\s+(?:issued|published|effective)",
+        r"date\s+of\s+origin|origination\s+date|original\s+date|first\s+(?:issued|published|effective)|"
+        r"date\s+(?:created|developed)|(?:creation|development)\s+date",
     ),
     (
         "next_review",
@@ -208,7 +209,7 @@ _LABEL_ONLY = re.compile(
     r"^(?:[\w&.®™'’\-]+\s+){0,5}(?:medical|clinical|payment|coverage|reimbursement|corporate|"
     r"utilization|pharmacy|drug|medicaid|medicare|commercial|dental|behavioral\s+health)\s+"
     r"(?:policy|policies|policy\s+bulletin|bulletin|guideline|guidelines|coverage\s+guideline|"
-    r"determination|manual|article|document)(?:\s*\([\w\s]+\))?$|"
+    r"determination|manual|article|document|(?:review|necessity)\s+criteria|criteria)(?:\s*\([\w\s]+\))?$|"
     r"^(?:local|national)\s+coverage\s+(?:determination|article)(?:\s*\([A-Z]+\))?$|"
     r"^(?:interventional\s+procedures?|technology\s+appraisal|medical\s+technologies|"
     r"diagnostics|clinical|nice)\s+guidance$|^health\s+technology\s+assessment(?:\s+report)?$|"

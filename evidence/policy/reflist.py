@@ -30,7 +30,8 @@ _REFERENCE_NAMES = re.compile(
     r"other\s+|supporting\s+|general\s+)?"
     r"(?:references?(?:\s+(?:list|cited|used|and\s+(?:citations|sources|resources|bibliography)))?|"
     r"bibliography|bibliographies|literature(?:\s+(?:cited|references|reviewed))?|reference\s+list|"
-    r"sources?(?:\s+(?:of\s+information|cited|used))?|works\s+cited|citations|evidence\s+sources)$",
+    r"sources?(?:\s+(?:of\s+information|cited|used))?|works\s+cited|citations|evidence\s+sources|"
+    r"(?:evidence|references?)\s+and\s+source\s+documents|source\s+documents)$",
     re.I,
 )
 _INTRO = re.compile(
