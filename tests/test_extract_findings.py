@@ -121,6 +121,26 @@ def test_non_inferiority_is_no_significant_difference():
     assert (f.effect.ci_low, f.effect.ci_high) == (-5.6, 2.9)
 
 
+def test_an_arm_named_by_a_letter_ends_its_sentence():
+    # "drug C." is not an initial: the result is the next sentence, not the methods one
+    abstract = (
+        "In this non-inferiority trial, 500 patients received drug B or drug C. The cure rate was 85% with "
+        "B and 84% with C (difference 1%, 95% CI -4 to 6), meeting the non-inferiority margin."
+    )
+    f = infer_finding(abstract, "drug B", "drug C", "cure rate")
+    assert f.label == "no significant difference"
+    assert f.evidence.startswith("The cure rate was 85%")
+
+
+def test_initials_do_not_end_a_sentence():
+    from evidence.extract.sentences import split_sentences
+
+    assert split_sentences("As reported by J. Smith and A. B. Jones, the rate fell. It rose later.") == [
+        "As reported by J. Smith and A. B. Jones, the rate fell.",
+        "It rose later.",
+    ]
+
+
 def test_two_primary_outcomes_each_with_its_finding():
     t = trial_facts(TWO_PRIMARY)
     primary = [o for o in t.outcomes if o.primary]

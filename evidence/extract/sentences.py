@@ -77,6 +77,22 @@ _ABBREV = re.compile(
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+#: words that open a sentence and never follow an initial as a surname would ("drug C. The cure rate")
+_OPENERS = frozenset(
+    "the a an in at after among among of on for this these those there we our patients participants it "
+    "both all no none however overall compared during by with mean median".split()
+)
+
+
+def _initial_before(before: str, after: str) -> bool:
+    """Whether `before` ends in a capital that is an initial ("J. Smith"), not an arm, a vitamin
+    or a hepatitis type ending its sentence ("... or drug C. The cure rate ...")."""
+    if not re.search(r"\b[A-Z]\.$", before):
+        return False
+    first = re.match(r"[\"'(\[]?([A-Za-z]+)", after)
+    return not (first and first.group(1).lower() in _OPENERS)
+
+
 def split_sentences(text: str) -> list[str]:
     """Prose -> sentences; does not split after "vs.", "e.g.", "et al." and the like."""
     text = re.sub(r"\s+", " ", text).strip()
@@ -84,7 +100,7 @@ def split_sentences(text: str) -> list[str]:
         return []
     out: list[str] = []
     for piece in _SPLIT.split(text):
-        if out and (_ABBREV.search(out[-1]) or re.search(r"\b[A-Z]\.$", out[-1]) or len(piece) < 3):
+        if out and (_ABBREV.search(out[-1]) or _initial_before(out[-1], piece) or len(piece) < 3):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
