@@ -98,6 +98,23 @@ def test_text_listing_and_unreachable_registry_keeps_the_store(engine, cli, fake
     assert len(again.stderr.strip().splitlines()) == 1
 
 
+def test_unreachable_still_lists_what_the_policy_cites(engine, cli, fake_ctgov) -> None:  # type: ignore[no-untyped-def]
+    add_synthetic_policy(engine)
+    cite(engine)
+    fake_ctgov.stop()  # never reached: nothing stored, yet the policy names its trials
+    result = cli("trials", PID, "--json")
+    assert result.exit_code == 3
+    unfetched = {t["nct_id"]: t["cited_by"] for t in json.loads(result.stdout)["unfetched"]}
+    assert unfetched == {
+        "NCT09100002": ["PMID 90000003"],
+        "NCT09100004": ["ref 4"],
+        "NCT09100005": ["policy text"],
+        "NCT09199999": ["PMID 90000003"],
+    }
+    text = cli("trials", PID)
+    assert "NCT09100004 is cited (ref 4) but not fetched yet." in text.stderr
+
+
 def test_offline_uses_the_cache(engine, cli, fake_ctgov) -> None:  # type: ignore[no-untyped-def]
     add_synthetic_policy(engine)
     registry(fake_ctgov)

@@ -67,6 +67,8 @@ def trials(
             console.say(f"{_n(result.fetched, 'trial')} fetched{total}.")
         for nct in result.missing:
             console.say(f"  {nct} is cited but ClinicalTrials.gov has no such study.")
+        for t in result.unfetched:
+            console.say(f"  {t['nct_id']} is cited ({', '.join(t['cited_by'])}) but not fetched yet.")
     if result.partial:
         raise typer.Exit(3)
 

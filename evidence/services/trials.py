@@ -42,10 +42,22 @@ class TrialsResult:
     missing: list[str] = field(default_factory=list)
     asked_at: datetime | None = None
     unreachable: str | None = None  # why the registry was not asked (kept what is stored)
+    cited: dict[str, list[str]] = field(default_factory=dict)  # NCT id -> where the policy cites it
 
     @property
     def partial(self) -> bool:
         return bool(self.unreachable)
+
+    @property
+    def unfetched(self) -> list[dict[str, Any]]:
+        """Cited trials with no stored record yet (the registry was not reached): offline, the
+        policy's own citations still say which trials to look at."""
+        stored = {t["nct_id"] for t in self.trials}
+        return [
+            {"nct_id": nct, "cited_by": where}
+            for nct, where in sorted(self.cited.items())
+            if nct not in stored and nct not in self.missing
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +66,7 @@ class TrialsResult:
             "ctgov_last_asked": self.asked_at.isoformat() if self.asked_at else None,
             "total": self.total,
             "missing": self.missing,
+            "unfetched": self.unfetched,
             "unreachable": self.unreachable,
             "trials": ongoing_rows(self.trials),
         }
@@ -110,7 +123,7 @@ def fetch_trials(engine: Engine, client: CtgovClient, policy_id: str) -> TrialsR
         p = get_policy(session, policy_id)
         query = trial_query(p)
         cited = cited_ncts(session, p)
-    result = TrialsResult(policy_id=policy_id, query=query)
+    result = TrialsResult(policy_id=policy_id, query=query, cited=cited)
     try:
         found: list[TrialRecord] = []
         if query["intr"] or query["cond"]:
@@ -200,7 +213,8 @@ def list_trials(engine: Engine, policy_id: str) -> TrialsResult:
     with Session(engine) as session:
         p = get_policy(session, policy_id)
         query = trial_query(p)
-    return _with_stored(engine, TrialsResult(policy_id=policy_id, query=query))
+        cited = cited_ncts(session, p)
+    return _with_stored(engine, TrialsResult(policy_id=policy_id, query=query, cited=cited))
 
 
 __all__ = ["TrialsResult", "cited_ncts", "fetch_trials", "list_trials", "normalize_nct"]
