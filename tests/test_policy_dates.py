@@ -34,7 +34,10 @@ def test_known_forms(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "soon", "13|45|2026", "February 30, 2025", "2026", "13/2025", "2014-2018", "In 2025", "2025-11"])
+@pytest.mark.parametrize(
+    "text",
+    ["", None, "soon", "13|45|2026", "February 30, 2025", "2026", "13/2025", "2014-2018", "In 2025", "2025-11"],
+)
 def test_unknown_or_impossible_is_none(text):
     assert parse_date(text) is None
 

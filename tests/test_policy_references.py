@@ -222,7 +222,7 @@ def test_reference_heading_variants_and_where_the_list_ends(heading):
     ],
 )
 def test_a_pubmed_address_gives_the_pmid(tail):
-    ref = f"1. Doe J, Roe R. A randomized trial of widget therapy. Otolaryngol Head Neck Surg. 2019;161(1):S1-S45. {tail}"
+    ref = f"1. Doe J, Roe R. A randomized trial of widgets. Otolaryngol Head Neck Surg. 2019;161(1):S1-S45. {tail}"
     (c,) = parse_policy(f"References\n{ref}\n").references
     assert (c.pmid, c.journal, c.pages) == ("90000042", "Otolaryngol Head Neck Surg", "S1-S45")
 
@@ -242,7 +242,7 @@ def test_markdown_references_a_line_each_without_blank_lines():
 
 def test_a_numbered_list_run_into_one_line_is_cut_at_its_numbers():
     run_in = (
-        "1. Doe J, Roe R, Poe P, et al. A randomized trial of widget therapy. JAMA Psychiatry. 2016 Aug 1;73(8):789-95. "
+        "1. Doe J, Roe R, Poe P, et al. A randomized trial of widgets. JAMA Psychiatry. 2016 Aug 1;73(8):789-95. "
         "2. Moe M, Loe L. The basis of widgets: vol. 2. Crit Rev Oncol Hematol. 2002 Jul;43(1):33-56. PMID: 90000002. "
         "3. Zoe Z, et al. Widgets in combined treatment. Lancet Oncol. 2002;3(8):487-97."
     )
