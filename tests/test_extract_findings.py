@@ -135,8 +135,8 @@ def test_an_arm_named_by_a_letter_ends_its_sentence():
 def test_initials_do_not_end_a_sentence():
     from evidence.extract.sentences import split_sentences
 
-    assert split_sentences("As reported by J. Smith and A. B. Jones, the rate fell. It rose later.") == [
-        "As reported by J. Smith and A. B. Jones, the rate fell.",
+    assert split_sentences("As reported by J. A. Smith and A. B. Jones, the rate fell. It rose later.") == [
+        "As reported by J. A. Smith and A. B. Jones, the rate fell.",
         "It rose later.",
     ]
 

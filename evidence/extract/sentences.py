@@ -77,9 +77,10 @@ _ABBREV = re.compile(
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
-#: words that open a sentence and never follow an initial as a surname would ("drug C. The cure rate")
+#: words that open a sentence and never follow an initial as a surname would ("drug C. The cure rate");
+#: not "a", which is also the next initial ("J. A. Smith")
 _OPENERS = frozenset(
-    "the a an in at after among among of on for this these those there we our patients participants it "
+    "the an in at after among of on for this these those there we our patients participants it "
     "both all no none however overall compared during by with mean median".split()
 )
 
