@@ -480,8 +480,8 @@ def _unjoined(kind: str, text: str) -> list[tuple[str, str]]:
     """A numbered list run into one line, as a PDF's text layer or a pasted page gives it
     ("1. Doe J. ... 2016;73:789-95. 2. Roe R. ..."): cut before each next number in sequence
     that follows a finished entry and starts with authors. Anything else stays one line."""
-    first = _NUMBERED.match(text) if kind == "line" else None
-    if not first or len(text) < 80:
+    first = _NUMBERED.match(text) if kind == "line" and len(text) >= 80 else None
+    if not first:
         return [(kind, text)]
     pieces, start, expect = [], 0, _printed(first) + 1
     for m in _RUN_IN.finditer(text):

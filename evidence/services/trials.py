@@ -42,7 +42,9 @@ class TrialsResult:
     missing: list[str] = field(default_factory=list)
     asked_at: datetime | None = None
     unreachable: str | None = None  # why the registry was not asked (kept what is stored)
-    cited: dict[str, list[str]] = field(default_factory=dict)  # NCT id -> where the policy cites it
+    # NCT id -> where the policy cites it; fetch_trials fills it (list_trials, a read of the
+    # store, does not scan every record's XML for it)
+    cited: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:
@@ -213,8 +215,7 @@ def list_trials(engine: Engine, policy_id: str) -> TrialsResult:
     with Session(engine) as session:
         p = get_policy(session, policy_id)
         query = trial_query(p)
-        cited = cited_ncts(session, p)
-    return _with_stored(engine, TrialsResult(policy_id=policy_id, query=query, cited=cited))
+    return _with_stored(engine, TrialsResult(policy_id=policy_id, query=query))
 
 
 __all__ = ["TrialsResult", "cited_ncts", "fetch_trials", "list_trials", "normalize_nct"]
